@@ -1,0 +1,50 @@
+/**
+ * Virtual time. Nothing in the simulator reads the host's clock: a run is a pure function
+ * of its input, so a golden log is the same on every machine and every run.
+ */
+
+export const NSEC_PER_USEC = 1_000;
+export const NSEC_PER_MSEC = 1_000_000;
+export const NSEC_PER_SEC = 1_000_000_000;
+/** CONFIG_HZ of the modelled kernel; jiffies are derived from the virtual clock */
+export const HZ = 250;
+
+export class VirtualClock {
+  /** nanoseconds since boot (local_clock(), what printk stamps records with) */
+  private ns: number;
+
+  constructor(
+    startNs: number,
+    /** wall-clock time at boot, in ms since the epoch (for `date`) */
+    private readonly bootEpochMs: number,
+  ) {
+    this.ns = startNs;
+  }
+
+  now(): number {
+    return this.ns;
+  }
+
+  /** time only moves forward; the scheduler is the only caller */
+  set(ns: number): void {
+    if (ns < this.ns) throw new Error(`virtual clock cannot go back (${ns} < ${this.ns})`);
+    this.ns = ns;
+  }
+
+  jiffies(): number {
+    return Math.floor(this.ns / (NSEC_PER_SEC / HZ));
+  }
+
+  /** `date --rfc-3339=ns` in UTC, derived from virtual time */
+  rfc3339ns(): string {
+    const totalNs = BigInt(this.bootEpochMs) * 1_000_000n + BigInt(this.ns);
+    const ms = Number(totalNs / 1_000_000n);
+    const d = new Date(ms);
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const frac = String(totalNs % 1_000_000_000n).padStart(9, '0');
+    return (
+      `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+      `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${frac}+00:00`
+    );
+  }
+}

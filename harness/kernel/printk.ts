@@ -1,0 +1,98 @@
+/**
+ * The printk ring buffer, /dev/kmsg and what `dmesg` prints of it.
+ *
+ * Records keep the kernel's fields (sequence, timestamp, facility, level, caller) so that
+ * dmesg's rendering, and therefore the selftests' check_result filter, see exactly the
+ * text a real kernel would hand them.
+ */
+import type { VirtualClock } from './clock.js';
+
+export const KERN_EMERG = 0;
+export const KERN_ALERT = 1;
+export const KERN_CRIT = 2;
+export const KERN_ERR = 3;
+export const KERN_WARNING = 4;
+export const KERN_NOTICE = 5;
+export const KERN_INFO = 6;
+export const KERN_DEBUG = 7;
+
+/** facility of records written to /dev/kmsg by user space (LOG_USER) */
+const LOG_USER = 1;
+/** default_message_loglevel: what a /dev/kmsg line without a <N> prefix gets */
+const DEFAULT_MESSAGE_LOGLEVEL = KERN_WARNING;
+
+export interface LogRecord {
+  seq: number;
+  /** nanoseconds since boot */
+  tsNs: number;
+  facility: number;
+  level: number;
+  /** pid of the task that printed it (PRINTK_CALLER's T<pid>) */
+  callerPid: number;
+  text: string;
+}
+
+export class Printk {
+  private readonly records: LogRecord[] = [];
+  private nextSeq = 0;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    /** pid of the current task, for the caller field */
+    private readonly currentPid: () => number,
+  ) {}
+
+  /** vprintk_emit(): one record per call; a trailing newline ends the record */
+  printk(level: number, text: string, facility = 0): void {
+    // The kernel splits a message at embedded newlines into continuation-free records only
+    // for the trailing one; pr_* formats here carry at most that trailing newline.
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    this.records.push({
+      seq: this.nextSeq++,
+      tsNs: this.clock.now(),
+      facility,
+      level,
+      callerPid: this.currentPid(),
+      text: body,
+    });
+  }
+
+  /**
+   * devkmsg_write(): one write(2) is one record. An optional "<N>" prefix sets the level
+   * and facility; user space cannot claim the kernel facility, so 0 becomes LOG_USER.
+   */
+  devkmsgWrite(data: string): number {
+    let level = DEFAULT_MESSAGE_LOGLEVEL;
+    let facility = LOG_USER;
+    let text = data;
+    const m = /^<(\d+)>/.exec(text);
+    if (m) {
+      const prio = Number(m[1]);
+      level = prio & 7;
+      facility = prio >> 3 || LOG_USER;
+      text = text.slice(m[0].length);
+    }
+    this.printk(level, text, facility);
+    return data.length;
+  }
+
+  all(): readonly LogRecord[] {
+    return this.records;
+  }
+
+  /** `dmesg` (util-linux): "[%5lu.%06lu] text", one line per record */
+  dmesg(): string {
+    return this.records.map(formatDmesgLine).join('\n') + (this.records.length ? '\n' : '');
+  }
+
+  /** `dmesg -C` */
+  clear(): void {
+    this.records.length = 0;
+  }
+}
+
+export function formatDmesgLine(r: LogRecord): string {
+  const sec = Math.floor(r.tsNs / 1e9);
+  const usec = Math.floor((r.tsNs % 1e9) / 1e3);
+  return `[${String(sec).padStart(5, ' ')}.${String(usec).padStart(6, '0')}] ${r.text}`;
+}

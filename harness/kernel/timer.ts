@@ -1,0 +1,121 @@
+/**
+ * Timers, workqueues and delayed work on virtual time.
+ *
+ * Work queued with queue_work() runs at the next scheduling point (before the shell's next
+ * command, or while something sleeps); delayed work runs when virtual time reaches its
+ * expiry. Ties are broken by queueing order, so every run is deterministic.
+ */
+import type { VirtualClock } from './clock.js';
+
+interface Timer {
+  expires: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+export class WorkStruct {
+  pending = false;
+  constructor(
+    readonly name: string,
+    readonly func: (work: WorkStruct) => void,
+  ) {}
+}
+
+export class DelayedWork extends WorkStruct {
+  timer: Timer | undefined;
+}
+
+export class Scheduler {
+  private timers: Timer[] = [];
+  private readonly runnable: WorkStruct[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    /** runs a work item in kworker context */
+    private readonly runWork: (work: WorkStruct) => void,
+  ) {}
+
+  addTimer(delayNs: number, fn: () => void): Timer {
+    const t: Timer = { expires: this.clock.now() + delayNs, seq: this.seq++, fn, cancelled: false };
+    this.timers.push(t);
+    return t;
+  }
+
+  /** queue_work(): false if it was already pending */
+  queue_work(work: WorkStruct): boolean {
+    if (work.pending) return false;
+    work.pending = true;
+    this.runnable.push(work);
+    return true;
+  }
+
+  /** schedule_delayed_work(): a no-op if the work is already pending */
+  schedule_delayed_work(work: DelayedWork, delayNs: number): boolean {
+    if (work.pending) return false;
+    work.pending = true;
+    work.timer = this.addTimer(delayNs, () => {
+      work.timer = undefined;
+      this.runnable.push(work);
+    });
+    return true;
+  }
+
+  /** mod_delayed_work(): (re)arm whether or not it was pending */
+  mod_delayed_work(work: DelayedWork, delayNs: number): void {
+    this.cancel_delayed_work(work);
+    this.schedule_delayed_work(work, delayNs);
+  }
+
+  cancel_delayed_work(work: DelayedWork): boolean {
+    if (!work.pending) return false;
+    if (work.timer) work.timer.cancelled = true;
+    work.timer = undefined;
+    const i = this.runnable.indexOf(work);
+    if (i >= 0) this.runnable.splice(i, 1);
+    work.pending = false;
+    return true;
+  }
+
+  /** flush_work(): run it now if it is queued and runnable */
+  flush_work(work: WorkStruct): void {
+    const i = this.runnable.indexOf(work);
+    if (i >= 0) {
+      this.runnable.splice(i, 1);
+      this.execute(work);
+    }
+  }
+
+  /** run everything runnable now, including work that running work queues */
+  runPending(): void {
+    for (let guard = 0; this.runnable.length; guard++) {
+      if (guard > 100_000) throw new Error('workqueue livelock in the simulated kernel');
+      this.execute(this.runnable.shift()!);
+    }
+  }
+
+  private execute(work: WorkStruct): void {
+    work.pending = false;
+    this.runWork(work);
+  }
+
+  /** let virtual time pass, firing timers in expiry order and running the work they queue */
+  advance(deltaNs: number): void {
+    const target = this.clock.now() + deltaNs;
+    this.runPending();
+    for (;;) {
+      this.timers = this.timers.filter((t) => !t.cancelled);
+      let next: Timer | undefined;
+      for (const t of this.timers)
+        if (t.expires <= target && (!next || t.expires < next.expires || (t.expires === next.expires && t.seq < next.seq)))
+          next = t;
+      if (!next) break;
+      this.timers.splice(this.timers.indexOf(next), 1);
+      this.clock.set(Math.max(this.clock.now(), next.expires));
+      next.fn();
+      this.runPending();
+    }
+    this.clock.set(target);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The simulated file system: sysfs, procfs, debugfs and /dev/kmsg in one tree.
+ *
+ * It follows kernfs rather than a disk file system: a file is a pair of show/store
+ * handlers, and opening one for an operation it has no handler for fails with -EACCES
+ * even for root (that is how reading `force` or writing `transition` fails). Mode bits are
+ * kept for `stat`; root's DAC override means they are not otherwise checked.
+ */
+import { EACCES, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR } from './errno.js';
+
+export type ShowFn = () => string | number;
+/** receives the raw buffer of one write(2); returns the count consumed or a negative errno */
+export type StoreFn = (buf: string) => number;
+
+export interface FileNode {
+  kind: 'file';
+  mode: number;
+  show?: ShowFn;
+  store?: StoreFn;
+}
+
+export interface DirNode {
+  kind: 'dir';
+  mode: number;
+  children: Map<string, Node>;
+}
+
+export type Node = FileNode | DirNode;
+
+function split(path: string): string[] {
+  return path.split('/').filter((p) => p !== '' && p !== '.');
+}
+
+export function modeString(node: Node): string {
+  const bits = 'rwxrwxrwx';
+  let s = node.kind === 'dir' ? 'd' : '-';
+  for (let i = 0; i < 9; i++) s += node.mode & (1 << (8 - i)) ? bits[i] : '-';
+  return s;
+}
+
+export class Vfs {
+  readonly root: DirNode = { kind: 'dir', mode: 0o755, children: new Map() };
+
+  lookup(path: string): Node | undefined {
+    let node: Node = this.root;
+    for (const part of split(path)) {
+      if (node.kind !== 'dir') return undefined;
+      if (part === '..') return undefined;
+      const next: Node | undefined = node.children.get(part);
+      if (!next) return undefined;
+      node = next;
+    }
+    return node;
+  }
+
+  /** mkdir -p; existing directories are kept */
+  mkdirs(path: string, mode = 0o755): DirNode {
+    let node: DirNode = this.root;
+    for (const part of split(path)) {
+      let next = node.children.get(part);
+      if (!next) {
+        next = { kind: 'dir', mode, children: new Map() };
+        node.children.set(part, next);
+      }
+      if (next.kind !== 'dir') throw new Error(`vfs: ${path}: not a directory`);
+      node = next;
+    }
+    return node;
+  }
+
+  /** create one directory; -EEXIST if the name is taken (sysfs_create_dir) */
+  mkdir(path: string, mode = 0o755): DirNode | number {
+    const parts = split(path);
+    const name = parts.pop()!;
+    const parent = this.lookup(parts.join('/'));
+    if (!parent || parent.kind !== 'dir') return -ENOENT;
+    if (parent.children.has(name)) return -EEXIST;
+    const dir: DirNode = { kind: 'dir', mode, children: new Map() };
+    parent.children.set(name, dir);
+    return dir;
+  }
+
+  /** create a file in an existing directory (sysfs_create_file); replaces nothing */
+  createFile(path: string, mode: number, show?: ShowFn, store?: StoreFn): number {
+    const parts = split(path);
+    const name = parts.pop()!;
+    const parent = this.lookup(parts.join('/'));
+    if (!parent || parent.kind !== 'dir') return -ENOENT;
+    if (parent.children.has(name)) return -EEXIST;
+    parent.children.set(name, { kind: 'file', mode, show, store });
+    return 0;
+  }
+
+  /** remove a file or a whole directory tree; silent if absent */
+  remove(path: string): void {
+    const parts = split(path);
+    const name = parts.pop()!;
+    const parent = this.lookup(parts.join('/'));
+    if (parent && parent.kind === 'dir') parent.children.delete(name);
+  }
+
+  /** open + read; a negative errno on failure */
+  read(path: string): string | number {
+    const node = this.lookup(path);
+    if (!node) return -ENOENT;
+    if (node.kind === 'dir') return -EISDIR;
+    if (!node.show) return -EACCES;
+    return node.show();
+  }
+
+  /** open for writing; a negative errno when open(2) would fail */
+  openWrite(path: string): FileNode | number {
+    const parts = split(path);
+    const parentPath = parts.slice(0, -1).join('/');
+    const parent = this.lookup(parentPath);
+    if (parent && parent.kind !== 'dir') return -ENOTDIR;
+    const node = this.lookup(path);
+    if (!node) return -ENOENT; // nothing here can be created by user space
+    if (node.kind === 'dir') return -EISDIR;
+    if (!node.store) return -EACCES;
+    return node;
+  }
+
+  /** one write(2) to an opened file: kernfs skips the handler for a zero-length write */
+  write(node: FileNode, data: string): number {
+    if (data.length === 0) return 0;
+    if (!node.store) return -EINVAL;
+    return node.store(data);
+  }
+
+  readdir(path: string): string[] | undefined {
+    const node = this.lookup(path);
+    return node && node.kind === 'dir' ? [...node.children.keys()] : undefined;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The livepatch core's global state. In the kernel these are file-scope globals of
+ * core.c and transition.c protected by klp_mutex; here one Klp instance belongs to one
+ * simulated kernel, and the core's functions take it as their first argument.
+ */
+import type { Kernel } from '../kernel/kernel.js';
+import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
+import { DelayedWork } from '../kernel/timer.js';
+import type { klp_patch } from './livepatch.js';
+import type { KlpModel } from './model.js';
+import type { klp_ops } from './patch.js';
+import type { ShadowTable } from './shadow.js';
+
+export class Klp {
+  /** active patches (enabled or in transition), oldest first */
+  readonly klp_patches: klp_patch[] = [];
+  klp_transition_patch: klp_patch | null = null;
+  klp_target_state = KLP_TRANSITION_IDLE;
+  /** failed try-complete attempts in the current direction */
+  klp_signals_cnt = 0;
+  /** one per patched function address */
+  readonly klp_ops: klp_ops[] = [];
+  readonly klp_transition_work: DelayedWork;
+  /** does the architecture have reliable stack traces (x86_64 with ORC: yes) */
+  have_reliable_stack = true;
+  shadow!: ShadowTable;
+
+  constructor(
+    readonly k: Kernel,
+    readonly model: KlpModel,
+    transitionWork: (klp: Klp) => void,
+  ) {
+    this.klp_transition_work = new DelayedWork('klp_transition_work_fn', () => transitionWork(this));
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The kernel API as a module mirror sees it. A module file calls defineModule() with a body
+ * that runs at every load, like a .ko's static data coming to life; the body receives the
+ * API below (pr_info with the module's pr_fmt, module_param, klp_enable_patch, ...) and
+ * declares its functions, parameters, init and exit exactly as the C module does.
+ */
+import type { Machine } from './boot.js';
+import { KFunc, type KFuncImpl } from './kernel/kallsyms.js';
+import { ModuleLoader, ModuleState, type Module, type ModuleDefinition } from './kernel/module.js';
+import {
+  KernelParam,
+  param_array_int,
+  param_ops_bool,
+  param_ops_charp,
+  param_ops_int,
+  param_ops_uint,
+} from './kernel/moduleparam.js';
+import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from './kernel/printk.js';
+import type { Task } from './kernel/sched.js';
+import { SeqFile, seq_printf } from './kernel/seq_file.js';
+import { WorkStruct } from './kernel/timer.js';
+import { klp_enable_patch } from './livepatch/core.js';
+import type { klp_patch } from './livepatch/livepatch.js';
+import {
+  klp_shadow_alloc,
+  klp_shadow_free,
+  klp_shadow_free_all,
+  klp_shadow_get,
+  klp_shadow_get_or_alloc,
+  type ShadowData,
+  type klp_shadow_ctor_t,
+  type klp_shadow_dtor_t,
+} from './livepatch/shadow.js';
+import { klp_get_prev_state, klp_get_state } from './livepatch/state.js';
+
+export interface Param<T> {
+  readonly value: T;
+  set(value: T): void;
+}
+
+export function moduleApi(machine: Machine, THIS_MODULE: Module) {
+  const { k, klp } = machine;
+  /** pr_fmt(): KBUILD_MODNAME ": " unless the module defines its own */
+  let pr_fmt = (fmt: string) => `${THIS_MODULE.name}: ${fmt}`;
+
+  function param<T>(name: string, value: T, perm: number, ops: KernelParam<T>['ops'], desc?: string): Param<T> {
+    const p = new KernelParam<T>(name, value, perm, ops, desc);
+    THIS_MODULE.params.push(p);
+    return {
+      get value() {
+        return p.value;
+      },
+      set(v: T) {
+        p.value = v;
+      },
+    };
+  }
+
+  return {
+    THIS_MODULE,
+    kernel: k,
+    /** override the pr_fmt prefix, as `#define pr_fmt(fmt) ...` does */
+    set_pr_fmt(fn: (fmt: string) => string) {
+      pr_fmt = fn;
+    },
+    pr_info: (fmt: string) => k.printk(KERN_INFO, pr_fmt(fmt)),
+    pr_notice: (fmt: string) => k.printk(KERN_NOTICE, pr_fmt(fmt)),
+    pr_warn: (fmt: string) => k.printk(KERN_WARNING, pr_fmt(fmt)),
+    pr_err: (fmt: string) => k.printk(KERN_ERR, pr_fmt(fmt)),
+
+    MODULE_INFO(tag: string, value: string) {
+      THIS_MODULE.info.set(tag, value);
+    },
+    MODULE_LICENSE(license: string) {
+      THIS_MODULE.info.set('license', license);
+    },
+    MODULE_AUTHOR(author: string) {
+      THIS_MODULE.info.set('author', author);
+    },
+    MODULE_DESCRIPTION(text: string) {
+      THIS_MODULE.info.set('description', text);
+    },
+    module_init(fn: () => number) {
+      THIS_MODULE.init = fn;
+    },
+    module_exit(fn: () => void) {
+      THIS_MODULE.exit = fn;
+    },
+
+    module_param_int: (name: string, value: number, perm: number, desc?: string) => param(name, value, perm, param_ops_int, desc),
+    module_param_uint: (name: string, value: number, perm: number, desc?: string) => param(name, value, perm, param_ops_uint, desc),
+    module_param_bool: (name: string, value: boolean, perm: number, desc?: string) => param(name, value, perm, param_ops_bool, desc),
+    module_param_charp: (name: string, value: string | null, perm: number, desc?: string) =>
+      param(name, value, perm, param_ops_charp, desc),
+    /** module_param_array(name, int, &count, perm): count is the array's length */
+    module_param_array_int: (name: string, max: number, perm: number, desc?: string) =>
+      param<number[]>(name, [], perm, param_array_int(max, (m) => k.printk(KERN_ERR, m), name), desc),
+
+    /** a function of this module, visible in kallsyms while the module is loaded */
+    func(name: string, impl: KFuncImpl, size = 0x80): KFunc {
+      return ModuleLoader.defineFunc(THIS_MODULE, name, impl, size);
+    },
+    /** call a function the way compiled code does: through ftrace, so livepatches apply */
+    call<R = unknown>(fn: KFunc, ...args: unknown[]): R {
+      return k.call<R>(fn, ...args);
+    },
+    /** a vmlinux symbol by name (what the linker resolves for the C module) */
+    vmlinux_symbol(name: string): KFunc {
+      const f = k.kallsyms.lookupAll('vmlinux', name)[0];
+      if (!f) throw new Error(`${THIS_MODULE.name}: unknown vmlinux symbol ${name}`);
+      return f;
+    },
+    seq_printf,
+    SeqFile,
+
+    current: (): Task => k.current,
+    task_tgid_vnr: (task: Task) => task.pid,
+
+    INIT_WORK: (name: string, fn: (w: WorkStruct) => void) => new WorkStruct(name, fn),
+    schedule_work: (w: WorkStruct) => k.sched.queue_work(w),
+    flush_work: (w: WorkStruct) => k.sched.flush_work(w),
+
+    /** proc_create_single(): a read-only /proc file backed by a show function */
+    proc_create_single(name: string, mode: number, show: KFunc) {
+      k.vfs.createFile(`/proc/${name}`, mode || 0o444, () => {
+        const m = new SeqFile();
+        k.call(show, m);
+        return m.buf;
+      });
+    },
+    proc_remove(name: string) {
+      k.vfs.remove(`/proc/${name}`);
+    },
+    /** a kobject under /sys/kernel with attributes (kobject_create_and_add + sysfs_create_file) */
+    sysfs_create_kernel_dir(name: string) {
+      k.vfs.mkdirs(`/sys/kernel/${name}`);
+    },
+    sysfs_create_file(dir: string, name: string, mode: number, show?: () => string, store?: (buf: string) => number) {
+      return k.vfs.createFile(`/sys/kernel/${dir}/${name}`, mode, show, store);
+    },
+    sysfs_remove_kernel_dir(name: string) {
+      k.vfs.remove(`/sys/kernel/${name}`);
+    },
+
+    module_state: (mod: Module) => mod.state,
+    ModuleState,
+
+    klp_enable_patch: (patch: klp_patch) => klp_enable_patch(klp, patch),
+    klp_get_state: (patch: klp_patch, id: number) => klp_get_state(patch, id),
+    klp_get_prev_state: (id: number) => klp_get_prev_state(klp, id),
+    klp_shadow_get: (obj: object, id: number): ShadowData | null => klp_shadow_get(klp, obj, id),
+    klp_shadow_alloc: (obj: object, id: number, size: number, ctor?: klp_shadow_ctor_t | null, ctor_data?: unknown) =>
+      klp_shadow_alloc(klp, obj, id, size, ctor, ctor_data),
+    klp_shadow_get_or_alloc: (obj: object, id: number, size: number, ctor?: klp_shadow_ctor_t | null, ctor_data?: unknown) =>
+      klp_shadow_get_or_alloc(klp, obj, id, size, ctor, ctor_data),
+    klp_shadow_free: (obj: object, id: number, dtor?: klp_shadow_dtor_t | null) => klp_shadow_free(klp, obj, id, dtor),
+    klp_shadow_free_all: (id: number, dtor?: klp_shadow_dtor_t | null) => klp_shadow_free_all(klp, id, dtor),
+  };
+}
+
+export type ModuleApi = ReturnType<typeof moduleApi>;
+
+/** A module source: its name and the body that builds it at load time. */
+export interface ModuleSource {
+  readonly name: string;
+  instantiate(machine: Machine): ModuleDefinition;
+}
+
+export function defineModule(name: string, body: (api: ModuleApi) => void): ModuleSource {
+  return {
+    name,
+    instantiate: (machine) => ({
+      name,
+      setup: ({ THIS_MODULE }) => body(moduleApi(machine, THIS_MODULE)),
+    }),
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * tools/testing/selftests/livepatch/functions.sh, ported. Each helper logs its "% ..."
+ * line into the kernel log before it acts, waits the way the shell helper waits (loop_until:
+ * up to 601 tries, 0.1 s of virtual time apart) and dies with the shell helper's message.
+ */
+import type { ToolResult } from '../userspace/kmod.js';
+import { ShellExit, type CommandImpl, type CommandIO } from './shell/host.js';
+
+export const MAX_RETRIES = 600;
+export const RETRY_INTERVAL = 0.1;
+export const SYSFS_KERNEL_DIR = '/sys/kernel';
+export const SYSFS_KLP_DIR = `${SYSFS_KERNEL_DIR}/livepatch`;
+export const SYSFS_DEBUG_DIR = `${SYSFS_KERNEL_DIR}/debug`;
+export const SYSFS_KPROBES_DIR = `${SYSFS_DEBUG_DIR}/kprobes`;
+export const SYSFS_TRACING_DIR = `${SYSFS_KERNEL_DIR}/tracing`;
+
+/** the variables functions.sh defines, visible to every step */
+export const FUNCTIONS_VARIABLES: Record<string, string> = {
+  MAX_RETRIES: String(MAX_RETRIES),
+  RETRY_INTERVAL: String(RETRY_INTERVAL),
+  SYSFS_KERNEL_DIR,
+  SYSFS_KLP_DIR,
+  SYSFS_DEBUG_DIR,
+  SYSFS_KPROBES_DIR,
+  SYSFS_TRACING_DIR,
+  ksft_skip: '4',
+};
+
+/** What the helpers need from the machine they run on. */
+export interface HelperContext {
+  /** `echo "$msg" > /dev/kmsg` */
+  log(msg: string): void;
+  /** run a user-space tool (insmod, rmmod, modinfo, ...) as `$(tool ... 2>&1)` does */
+  tool(argv: string[]): ToolResult;
+  /** `cat path`: the contents, or undefined when it cannot be read */
+  read(path: string): string | undefined;
+  /** `echo "$value" > path`; false when the open or the write failed (the error is printed) */
+  write(path: string, value: string, io: CommandIO): boolean;
+  exists(path: string): boolean;
+  isFile(path: string): boolean;
+  modeString(path: string): string | undefined;
+  sleep(seconds: number): void;
+  /** `date --rfc-3339=ns` */
+  date(): string;
+  /** dmesg's output */
+  dmesg(): string;
+  /** where start_test keeps the canary line (LAST_DMESG) */
+  lastDmesg: string | undefined;
+  /** how the dialect spells a module load in the log and on the command line */
+  loader: 'insmod' | 'modprobe';
+}
+
+export function loopUntil(ctx: HelperContext, cond: () => boolean): boolean {
+  for (let i = 0; ; i++) {
+    if (cond()) return true;
+    if (i === MAX_RETRIES) return false;
+    ctx.sleep(RETRY_INTERVAL);
+  }
+}
+
+function die(ctx: HelperContext, io: CommandIO, msg: string): never {
+  ctx.log(`ERROR: ${msg}`);
+  io.err(`ERROR: ${msg}\n`);
+  throw new ShellExit(1);
+}
+
+function skip(ctx: HelperContext, io: CommandIO, msg: string): never {
+  ctx.log(`SKIP: ${msg}`);
+  io.err(`SKIP: ${msg}\n`);
+  throw new ShellExit(4);
+}
+
+/** $(cmd 2>&1) strips trailing newlines */
+function captured(r: ToolResult): string {
+  return (r.stdout + r.stderr).replace(/\n+$/, '');
+}
+
+export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImpl> {
+  const modPath = (mod: string) => `test_modules/${mod}.ko`;
+
+  const loadCommand = (mod: string, args: string[]) =>
+    ctx.loader === 'insmod' ? ['insmod', modPath(mod), ...args] : ['modprobe', mod, ...args];
+
+  /** is_livepatch_mod(): dies when the module was not built */
+  function is_livepatch_mod(mod: string, io: CommandIO): boolean {
+    const info = ctx.tool(['modinfo', ctx.loader === 'insmod' ? modPath(mod) : mod]);
+    if (info.status !== 0) {
+      if (ctx.loader === 'insmod') die(ctx, io, `Can't find "${modPath(mod)}", try "make"`);
+      return false;
+    }
+    return /^livepatch:\s+Y$/m.test(info.stdout);
+  }
+
+  function logLoad(mod: string, args: string[]): void {
+    const msg = `% ${loadCommand(mod, []).join(' ')} ${args.join(' ')}`;
+    // ${msg%% }: one trailing space goes, so no arguments means no trailing space
+    ctx.log(msg.endsWith(' ') ? msg.slice(0, -1) : msg);
+  }
+
+  function __load_mod(mod: string, args: string[], io: CommandIO): void {
+    logLoad(mod, args);
+    const ret = captured(ctx.tool(loadCommand(mod, args)));
+    if (ret !== '') die(ctx, io, ret);
+    if (!loopUntil(ctx, () => ctx.exists(`/sys/module/${mod}`))) die(ctx, io, `failed to load module ${mod}`);
+  }
+
+  function load_lp_nowait(mod: string, args: string[], io: CommandIO): void {
+    if (!is_livepatch_mod(mod, io)) die(ctx, io, `module ${mod} is not a livepatch`);
+    __load_mod(mod, args, io);
+    if (!loopUntil(ctx, () => ctx.exists(`${SYSFS_KLP_DIR}/${mod}`))) die(ctx, io, `failed to load module ${mod} (sysfs)`);
+  }
+
+  function unload_mod(mod: string, io: CommandIO): void {
+    if (!loopUntil(ctx, () => ctx.read(`/sys/module/${mod}/refcnt`)?.replace(/\n+$/, '') === '0'))
+      die(ctx, io, `failed to unload module ${mod} (refcnt)`);
+    ctx.log(`% rmmod ${mod}`);
+    const ret = captured(ctx.tool(['rmmod', mod]));
+    if (ret !== '') die(ctx, io, ret);
+    if (!loopUntil(ctx, () => !ctx.exists(`/sys/module/${mod}`))) die(ctx, io, `failed to unload module ${mod} (/sys/module)`);
+  }
+
+  function need(argv: string[], n: number, usage: string, io: CommandIO): void {
+    if (argv.length < n) die(ctx, io, `usage: ${usage}`);
+  }
+
+  return {
+    log: ([msg = ''], _io) => {
+      ctx.log(msg);
+      return 0;
+    },
+    die: ([msg = ''], io) => die(ctx, io, msg),
+    skip: ([msg = ''], io) => skip(ctx, io, msg),
+
+    set_dynamic_debug: (_argv, io) => {
+      const control = `${SYSFS_DEBUG_DIR}/dynamic_debug/control`;
+      ctx.write(control, 'file kernel/livepatch/* +p', io);
+      ctx.write(control, 'func klp_try_switch_task -p', io);
+      return 0;
+    },
+
+    loop_until: (argv, io) => (loopUntil(ctx, () => io.shell.eval(argv.join(' ')) === 0) ? 0 : 1),
+
+    is_livepatch_mod: ([mod], io) => (is_livepatch_mod(mod, io) ? 0 : 1),
+
+    load_mod: ([mod, ...args], io) => {
+      need([mod], 1, 'load_mod MODULE [ARGS...]', io);
+      if (is_livepatch_mod(mod, io)) die(ctx, io, `use load_lp() to load the livepatch module ${mod}`);
+      __load_mod(mod, args, io);
+      return 0;
+    },
+
+    load_lp_nowait: ([mod, ...args], io) => {
+      need([mod], 1, 'load_lp_nowait MODULE [ARGS...]', io);
+      load_lp_nowait(mod, args, io);
+      return 0;
+    },
+
+    load_lp: ([mod, ...args], io) => {
+      need([mod], 1, 'load_lp MODULE [ARGS...]', io);
+      load_lp_nowait(mod, args, io);
+      if (!loopUntil(ctx, () => ctx.read(`${SYSFS_KLP_DIR}/${mod}/transition`) === '0\n')) die(ctx, io, 'failed to complete transition');
+      return 0;
+    },
+
+    load_failing_mod: ([mod, ...args], io) => {
+      need([mod], 1, 'load_failing_mod MODULE [ARGS...]', io);
+      logLoad(mod, args);
+      const ret = captured(ctx.tool(loadCommand(mod, args)));
+      if (ret === '') die(ctx, io, `${mod} unexpectedly loaded`);
+      ctx.log(ret);
+      return 0;
+    },
+
+    unload_mod: ([mod], io) => {
+      need([mod], 1, 'unload_mod MODULE', io);
+      unload_mod(mod, io);
+      return 0;
+    },
+
+    unload_lp: ([mod], io) => {
+      need([mod], 1, 'unload_lp MODULE', io);
+      unload_mod(mod, io);
+      return 0;
+    },
+
+    disable_lp: ([mod], io) => {
+      need([mod], 1, 'disable_lp MODULE', io);
+      ctx.log(`% echo 0 > ${SYSFS_KLP_DIR}/${mod}/enabled`);
+      ctx.write(`${SYSFS_KLP_DIR}/${mod}/enabled`, '0', io);
+      if (!loopUntil(ctx, () => !ctx.exists(`${SYSFS_KLP_DIR}/${mod}`))) die(ctx, io, `failed to disable livepatch ${mod}`);
+      return 0;
+    },
+
+    set_pre_patch_ret: ([mod, ret], io) => {
+      need([mod, ret], 2, 'set_pre_patch_ret MODULE VALUE', io);
+      const path = `/sys/module/${mod}/parameters/pre_patch_ret`;
+      ctx.log(`% echo ${ret} > ${path}`);
+      ctx.write(path, ret, io);
+      if (!loopUntil(ctx, () => ctx.read(path)?.replace(/\n+$/, '') === ret))
+        die(ctx, io, `failed to set pre_patch_ret parameter for ${mod} module`);
+      return 0;
+    },
+
+    start_test: ([test = ''], io) => {
+      const last_dmesg_msg = `livepatch kselftest timestamp: ${ctx.date()}`;
+      ctx.log(last_dmesg_msg);
+      const find = () => ctx.dmesg().split('\n').find((l) => l.includes(last_dmesg_msg));
+      if (!loopUntil(ctx, () => find() !== undefined)) die(ctx, io, `buffer busy? can't find canary dmesg message: ${last_dmesg_msg}`);
+      ctx.lastDmesg = find();
+      io.out(`TEST: ${test} ... `);
+      ctx.log(`===== TEST: ${test} =====`);
+      return 0;
+    },
+
+    does_sysfs_exist: ([mod, attr]) => (ctx.isFile(`${SYSFS_KLP_DIR}/${mod}/${attr}`) ? 0 : 1),
+
+    check_sysfs_rights: ([mod, rel_path = '', expected_right], io) => {
+      need([mod, rel_path, expected_right], 3, 'check_sysfs_rights MODULE PATH RIGHTS', io);
+      const path = `${SYSFS_KLP_DIR}/${mod}/${rel_path}`;
+      const rights = ctx.modeString(path) ?? '';
+      if (rights !== expected_right) die(ctx, io, `Unexpected access rights of ${path}: ${expected_right} vs. ${rights}`);
+      return 0;
+    },
+
+    check_sysfs_value: ([mod, rel_path, expected_value], io) => {
+      need([mod, rel_path, expected_value], 3, 'check_sysfs_value MODULE PATH VALUE', io);
+      const path = `${SYSFS_KLP_DIR}/${mod}/${rel_path}`;
+      const value = (ctx.read(path) ?? '').replace(/\n+$/, '');
+      if (value !== expected_value) die(ctx, io, `Unexpected value in ${path}: ${expected_value} vs. ${value}`);
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * A selftest session: one booted machine and the shell that runs a suite's steps on it,
+ * with functions.sh's helpers and the user-space tools the scripts call.
+ */
+import { boot, type Machine } from '../boot.js';
+import type { KernelConfig } from '../kernel/kernel.js';
+import { formatDmesgLine } from '../kernel/printk.js';
+import type { KernelModelDefinition } from '../models.js';
+import { insmod, modinfo, modprobe, rmmod, type ToolResult } from '../userspace/kmod.js';
+import { filterLog } from './check_result.js';
+import { FUNCTIONS_VARIABLES, mainlineFunctions, type HelperContext } from './functions.js';
+import { MachineFs, fsError } from './machine_fs.js';
+import { Shell } from './shell/interpreter.js';
+import type { CommandImpl, CommandIO, FsError, ShellHost } from './shell/host.js';
+
+/** virtual time a fork+exec of an external program costs */
+const PROCESS_COST_NS = 1_000_000;
+
+export class SelftestSession implements ShellHost {
+  readonly machine: Machine;
+  readonly fs: MachineFs;
+  readonly shell: Shell;
+  readonly helpers: Record<string, CommandImpl>;
+  private readonly tools: Record<string, (argv: string[]) => ToolResult>;
+  private readonly ctx: HelperContext;
+  stdout = '';
+  stderr = '';
+
+  constructor(model: KernelModelDefinition, config: Partial<KernelConfig> = {}) {
+    this.machine = boot(model, config);
+    this.fs = new MachineFs(this.machine);
+    const m = this.machine;
+    const k = m.k;
+    // the shell running the test script is what CPU 0 executes
+    k.tasks.switchTo(k.tasks.spawn('bash'));
+    this.tools = {
+      insmod: (argv) => insmod(m, argv),
+      rmmod: (argv) => rmmod(m, argv),
+      modprobe: (argv) => modprobe(m, argv),
+      modinfo: (argv) => modinfo(m, argv),
+      dmesg: (argv) => {
+        if (argv.includes('-C') || argv.includes('--clear')) {
+          k.log.clear();
+          return { status: 0, stdout: '', stderr: '' };
+        }
+        return { status: 0, stdout: k.log.all().map(formatDmesgLine).join('\n') + (k.log.all().length ? '\n' : ''), stderr: '' };
+      },
+      date: () => ({ status: 0, stdout: `${k.clock.rfc3339ns()}\n`, stderr: '' }),
+      uname: (argv) => ({ status: 0, stdout: argv.includes('-r') ? `${k.config.release}\n` : 'Linux\n', stderr: '' }),
+    };
+    const session = this;
+    this.ctx = {
+      loader: model.dialect.loader,
+      lastDmesg: undefined,
+      log: (msg) => session.kmsg(msg),
+      tool: (argv) => session.runTool(argv),
+      read: (path) => {
+        const r = session.fs.readFile(path);
+        return typeof r === 'string' ? r : undefined;
+      },
+      write: (path, value, io) => session.echoTo(path, value, io),
+      exists: (path) => session.fs.stat(path) !== undefined,
+      isFile: (path) => session.fs.stat(path)?.type === 'file',
+      modeString: (path) => session.fs.stat(path)?.modeString,
+      sleep: (s) => session.sleep(s),
+      date: () => k.clock.rfc3339ns(),
+      dmesg: () => session.runTool(['dmesg']).stdout,
+    };
+    this.helpers = mainlineFunctions(this.ctx);
+    this.shell = new Shell(this, {
+      stdout: (t) => (this.stdout += t),
+      stderr: (t) => (this.stderr += t),
+    });
+  }
+
+  /** the kernel log as `echo "$msg" > /dev/kmsg` writes it: one write, with the newline */
+  kmsg(msg: string): void {
+    const f = this.fs.openWrite('/dev/kmsg', false);
+    if ('write' in f) f.write(`${msg}\n`);
+  }
+
+  /** `echo value > path` from the shell: one write of "value\n"; errors as bash prints them */
+  echoTo(path: string, value: string, io: CommandIO): boolean {
+    const f = this.fs.openWrite(path, false);
+    if (!('write' in f)) {
+      io.err(`bash: line 1: ${path}: ${f.message}\n`);
+      return false;
+    }
+    const err = f.write(`${value}\n`);
+    if (err) {
+      io.err(`bash: line 1: echo: write error: ${err.message}\n`);
+      return false;
+    }
+    return true;
+  }
+
+  runTool(argv: string[]): ToolResult {
+    const tool = this.tools[argv[0]];
+    if (!tool) return { status: 127, stdout: '', stderr: `bash: line 1: ${argv[0]}: command not found\n` };
+    this.machine.k.sched.runPending();
+    this.machine.k.sched.advance(PROCESS_COST_NS);
+    return tool(argv.slice(1));
+  }
+
+  // ShellHost
+
+  command(name: string): CommandImpl | undefined {
+    const helper = this.helpers[name];
+    if (helper) return helper;
+    if (!this.tools[name]) return undefined;
+    return (argv, io) => {
+      const r = this.runTool(argv);
+      if (r.stdout) io.out(r.stdout);
+      if (r.stderr) io.err(r.stderr);
+      return r.status;
+    };
+  }
+
+  sleep(seconds: number): void {
+    this.machine.k.sched.advance(Math.round(seconds * 1e9));
+  }
+
+  spawn(argv: string[]): number | FsError {
+    return fsError(-2);
+  }
+
+  kill(pid: number): FsError | undefined {
+    return this.machine.k.tasks.byPid(pid) ? undefined : fsError(-3);
+  }
+
+  nproc(): number {
+    return this.machine.k.config.nrCpus;
+  }
+
+  // running
+
+  /** setup_config: dynamic debug as the selftests set it (push/pop_config have nothing to save here) */
+  setup(): void {
+    for (const [name, value] of Object.entries(FUNCTIONS_VARIABLES)) this.shell.setVar(name, value);
+    this.shell.run('set_dynamic_debug');
+  }
+
+  /** run one step; ShellExit propagates (die, skip, exit) */
+  step(source: string): number {
+    this.machine.k.sched.runPending();
+    return this.shell.run(source);
+  }
+
+  startTest(title: string): void {
+    this.helpers.start_test([title], {
+      stdin: '',
+      out: (t) => (this.stdout += t),
+      err: (t) => (this.stderr += t),
+      shell: this.shell,
+    });
+  }
+
+  /** check_result's view of the log since the last start_test */
+  result(): string | undefined {
+    if (this.ctx.lastDmesg === undefined) return undefined;
+    return filterLog(this.ctx.dmesg(), this.ctx.lastDmesg);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * kmod's insmod, rmmod, modprobe and modinfo as the selftests meet them: the same
+ * checks before the system call, and the same error lines after it.
+ */
+import type { Machine } from '../boot.js';
+import { EEXIST, modStrerror, strerror } from '../kernel/errno.js';
+import { Module } from '../kernel/module.js';
+import type { ModuleSource } from '../module_api.js';
+
+export interface ToolResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ok = (stdout = ''): ToolResult => ({ status: 0, stdout, stderr: '' });
+const fail = (stderr: string, status = 1): ToolResult => ({ status, stdout: '', stderr });
+
+/** the module a path names: test_modules/X.ko -> X, if this kernel's module set has it */
+export function moduleForPath(machine: Machine, path: string): ModuleSource | undefined {
+  const m = /^(?:.*\/)?([^/]+)\.ko$/.exec(path);
+  return m ? machine.model.modules.get(m[1].replace(/-/g, '_')) : undefined;
+}
+
+function initModule(machine: Machine, src: ModuleSource, args: string[]): number {
+  const { k } = machine;
+  return k.runProcess('insmod', () => k.syscall(() => k.modules.load_module(src.instantiate(machine), args.join(' '))));
+}
+
+export function insmod(machine: Machine, argv: string[]): ToolResult {
+  const [path, ...args] = argv;
+  if (!path) return fail('Usage:\n\tinsmod [options] filename [args]\n');
+  const src = moduleForPath(machine, path);
+  if (!src) return fail(`insmod: ERROR: could not load module ${path}: No such file or directory\n`);
+  const err = initModule(machine, src, args);
+  if (err) return fail(`insmod: ERROR: could not insert module ${path}: ${modStrerror(err)}\n`);
+  return ok();
+}
+
+export function rmmod(machine: Machine, argv: string[]): ToolResult {
+  const { k } = machine;
+  const names = argv.filter((a) => !a.startsWith('-'));
+  if (!names.length) return fail('Usage:\n\trmmod [options] modulename ...\n');
+  let stderr = '';
+  for (const arg of names) {
+    const name = arg.replace(/^.*\//, '').replace(/\.ko$/, '').replace(/-/g, '_');
+    const mod = k.modules.find(name);
+    if (!mod) {
+      stderr += `rmmod: ERROR: Module ${name} is not currently loaded\n`;
+      continue;
+    }
+    if (mod.refcnt > 0) {
+      stderr += `rmmod: ERROR: Module ${name} is in use\n`;
+      continue;
+    }
+    const err = k.runProcess('rmmod', () => k.syscall(() => k.modules.delete_module(name)));
+    if (err) stderr += `rmmod: ERROR: could not remove module ${name}: ${strerror(err)}\n`;
+  }
+  return stderr ? fail(stderr) : ok();
+}
+
+export function modprobe(machine: Machine, argv: string[]): ToolResult {
+  const { k } = machine;
+  const remove = argv[0] === '-r' || argv[0] === '--remove';
+  const words = remove ? argv.slice(1) : argv;
+  const [name0, ...args] = words;
+  if (!name0) return fail('modprobe: ERROR: missing parameters. See -h.\n');
+  const name = name0.replace(/-/g, '_');
+  if (remove) return rmmod(machine, [name]);
+  const src = machine.model.modules.get(name);
+  if (!src) return fail(`modprobe: FATAL: Module ${name} not found in directory /lib/modules/${k.config.release}\n`);
+  // modprobe does nothing for a module that is already loaded
+  if (k.modules.find(name)) return ok();
+  const err = initModule(machine, src, args);
+  if (err === -EEXIST) return ok();
+  if (err) return fail(`modprobe: ERROR: could not insert '${name}': ${modStrerror(err)}\n`);
+  return ok();
+}
+
+/** modinfo: the module's static information, read without loading it */
+export function modinfo(machine: Machine, argv: string[]): ToolResult {
+  const path = argv.filter((a) => !a.startsWith('-'))[0];
+  if (!path) return fail('modinfo: ERROR: missing module or filename.\n');
+  const src = path.endsWith('.ko') ? moduleForPath(machine, path) : machine.model.modules.get(path);
+  if (!src) return fail(`modinfo: ERROR: Module ${path} not found.\n`);
+  const info = probeModuleInfo(machine, src);
+  const field = argv.indexOf('-F') >= 0 ? argv[argv.indexOf('-F') + 1] : undefined;
+  if (field) return ok(info.has(field) ? `${info.get(field)}\n` : '');
+  let out = `filename:       /lib/modules/${machine.k.config.release}/${src.name}.ko\n`;
+  for (const [key, val] of info) out += `${`${key}:`.padEnd(16)}${val}\n`;
+  out += `name:           ${src.name}\n`;
+  return ok(out);
+}
+
+/** the .modinfo section: what the module body declares, without running its init */
+export function probeModuleInfo(machine: Machine, src: ModuleSource): Map<string, string> {
+  // the body only declares things (its side effects live in init, which is not called),
+  // so building it against a module that is never linked in is safe
+  const mod = new Module(src.name);
+  src.instantiate(machine).setup({ kernel: machine.k, THIS_MODULE: mod });
+  return mod.info;
+}

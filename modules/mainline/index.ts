@@ -1,0 +1,19 @@
+// The mainline test modules (tools/testing/selftests/livepatch/test_modules/).
+import type { ModuleSource } from '../../harness/module_api.js';
+import test_klp_atomic_replace from './test_klp_atomic_replace.js';
+import test_klp_callbacks_demo from './test_klp_callbacks_demo.js';
+import test_klp_callbacks_mod from './test_klp_callbacks_mod.js';
+import test_klp_livepatch from './test_klp_livepatch.js';
+import test_klp_mod_patch from './test_klp_mod_patch.js';
+import test_klp_mod_target from './test_klp_mod_target.js';
+import test_klp_syscall from './test_klp_syscall.js';
+
+export const mainlineModules: ModuleSource[] = [
+  test_klp_atomic_replace,
+  test_klp_callbacks_demo,
+  test_klp_callbacks_mod,
+  test_klp_livepatch,
+  test_klp_mod_patch,
+  test_klp_mod_target,
+  test_klp_syscall,
+];

@@ -1,0 +1,105 @@
+// The kernel substrate: conversions, the file system's kernfs rules, printk and dmesg,
+// dynamic debug, and the scheduler's ordering on virtual time.
+import t from 'tap';
+import { VirtualClock } from '../harness/kernel/clock.js';
+import { DynamicDebug } from '../harness/kernel/dynamic_debug.js';
+import { EACCES, EINVAL, EISDIR, ENOENT, ERANGE, modStrerror } from '../harness/kernel/errno.js';
+import { kstrtobool, kstrtoint } from '../harness/kernel/kstrtox.js';
+import { splitModuleArgs } from '../harness/kernel/moduleparam.js';
+import { formatDmesgLine, Printk } from '../harness/kernel/printk.js';
+import { DelayedWork, Scheduler, WorkStruct } from '../harness/kernel/timer.js';
+import { modeString, Vfs } from '../harness/kernel/vfs.js';
+
+t.test('kstrtobool reads only the first one or two characters', async (t) => {
+  for (const s of ['1', 'y', 'Y', 't', 'T', 'on', 'ON', 'oN', '10', '1\n', 'yes']) t.equal(kstrtobool(s), true, s);
+  for (const s of ['0', 'n', 'N', 'f', 'F', 'off', 'OF', '0\n', 'no']) t.equal(kstrtobool(s), false, s);
+  for (const s of ['', ' 1', '2', 'o', 'ox', 'x']) t.equal(kstrtobool(s), -EINVAL, JSON.stringify(s));
+});
+
+t.test('kstrtoint: base detection, one trailing newline, range', async (t) => {
+  t.same(kstrtoint('-19'), { ok: true, value: -19, err: 0 });
+  t.same(kstrtoint('0x10'), { ok: true, value: 16, err: 0 });
+  t.same(kstrtoint('010'), { ok: true, value: 8, err: 0 });
+  t.same(kstrtoint('5\n'), { ok: true, value: 5, err: 0 });
+  t.equal(kstrtoint('5\n\n').err, -EINVAL);
+  t.equal(kstrtoint(' 5').err, -EINVAL);
+  t.equal(kstrtoint('').err, -EINVAL);
+  t.equal(kstrtoint('2147483648').err, -ERANGE);
+  t.same(kstrtoint('-2147483648'), { ok: true, value: -2147483648, err: 0 });
+});
+
+t.test('module arguments split like parse_args', async (t) => {
+  t.same(splitModuleArgs('replace=1 flag "s=a b"'), [
+    ['replace', '1'],
+    ['flag', undefined],
+    ['s', 'a b'],
+  ]);
+});
+
+t.test('kmod error text for init_module errnos', async (t) => {
+  t.equal(modStrerror(-EINVAL), 'Invalid parameters');
+  t.equal(modStrerror(-19), 'No such device');
+  t.equal(modStrerror(-16), 'Device or resource busy');
+  t.equal(modStrerror(-ENOENT), 'Unknown symbol in module');
+});
+
+t.test('kernfs: a missing handler is EACCES whatever the mode', async (t) => {
+  const vfs = new Vfs();
+  vfs.mkdirs('/sys/x');
+  vfs.createFile('/sys/x/force', 0o200, undefined, (b) => b.length);
+  vfs.createFile('/sys/x/transition', 0o444, () => '0\n');
+  t.equal(vfs.read('/sys/x/force'), -EACCES);
+  t.equal(vfs.openWrite('/sys/x/transition'), -EACCES);
+  t.equal(vfs.read('/sys/x/transition'), '0\n');
+  t.equal(vfs.read('/sys/x'), -EISDIR);
+  t.equal(vfs.read('/sys/nope'), -ENOENT);
+  t.equal(modeString(vfs.lookup('/sys/x/force')!), '--w-------');
+  t.equal(modeString(vfs.lookup('/sys/x')!), 'drwxr-xr-x');
+  const node = vfs.openWrite('/sys/x/force');
+  t.not(typeof node, 'number');
+  if (typeof node !== 'number') t.equal(vfs.write(node, ''), 0, 'zero-length writes never reach the handler');
+});
+
+t.test('dmesg lines and /dev/kmsg records', async (t) => {
+  const clock = new VirtualClock(1_500_000_000, 0);
+  const log = new Printk(clock, () => 1);
+  log.printk(5, "livepatch: enabling patch 'p'\n");
+  log.devkmsgWrite('% insmod x.ko\n');
+  log.devkmsgWrite('<3>custom level\n');
+  const r = log.all();
+  t.equal(r.length, 3);
+  t.equal(r[1].facility, 1, 'user space writes are LOG_USER');
+  t.equal(r[2].level, 3);
+  t.equal(formatDmesgLine(r[0]), "[    1.500000] livepatch: enabling patch 'p'");
+  t.equal(log.dmesg().split('\n')[1], '[    1.500000] % insmod x.ko');
+});
+
+t.test('dynamic debug queries: file glob, then one function off', async (t) => {
+  const dd = new DynamicDebug();
+  const a = dd.register({ module: 'livepatch', file: 'kernel/livepatch/transition.c', func: 'klp_init_transition', line: 1, format: 'x' });
+  const b = dd.register({ module: 'livepatch', file: 'kernel/livepatch/transition.c', func: 'klp_try_switch_task', line: 2, format: 'y' });
+  const c = dd.register({ module: 'foo', file: 'drivers/foo.c', func: 'foo', line: 3, format: 'z' });
+  t.equal(dd.control('file kernel/livepatch/* +p'), 0);
+  t.equal(dd.control('func klp_try_switch_task -p'), 0);
+  t.ok(dd.isEnabled(a));
+  t.notOk(dd.isEnabled(b));
+  t.notOk(dd.isEnabled(c));
+  t.equal(dd.control('bogus'), -EINVAL);
+});
+
+t.test('scheduler: work runs before timers, timers in expiry order', async (t) => {
+  const clock = new VirtualClock(0, 0);
+  const order: string[] = [];
+  const sched = new Scheduler(clock, (w) => w.func(w));
+  const late = new DelayedWork('late', () => order.push(`late@${clock.now()}`));
+  const early = new DelayedWork('early', () => order.push(`early@${clock.now()}`));
+  sched.schedule_delayed_work(late, 2000);
+  sched.schedule_delayed_work(early, 1000);
+  t.notOk(sched.schedule_delayed_work(early, 5), 'already pending: no-op');
+  sched.queue_work(new WorkStruct('now', () => order.push(`now@${clock.now()}`)));
+  sched.advance(1500);
+  t.same(order, ['now@0', 'early@1000']);
+  t.equal(clock.now(), 1500);
+  sched.advance(1000);
+  t.same(order, ['now@0', 'early@1000', 'late@2000']);
+});
