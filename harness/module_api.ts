@@ -18,7 +18,7 @@ import {
 import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from './kernel/printk.js';
 import type { Task } from './kernel/sched.js';
 import { SeqFile, seq_printf } from './kernel/seq_file.js';
-import { WorkStruct } from './kernel/timer.js';
+import { msleep, WorkStruct } from './kernel/timer.js';
 import { klp_enable_patch } from './livepatch/core.js';
 import type { klp_patch } from './livepatch/livepatch.js';
 import {
@@ -116,7 +116,25 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     current: (): Task => k.current,
     task_tgid_vnr: (task: Task) => task.pid,
 
-    INIT_WORK: (name: string, fn: (w: WorkStruct) => void) => new WorkStruct(name, fn),
+    /** DECLARE_WORK(work, fn): the work calls fn through its address, so livepatches apply */
+    DECLARE_WORK(fn: KFunc): WorkStruct {
+      const work: WorkStruct = new WorkStruct(fn.name, function* () {
+        yield* k.callSleeping(fn, work);
+      });
+      return work;
+    },
+    msleep,
+    DECLARE_COMPLETION: () => ({ done: false }),
+    complete(c: { done: boolean }) {
+      c.done = true;
+    },
+    /** wait_for_completion(): the waiter sleeps while work runs and time passes */
+    wait_for_completion(c: { done: boolean }) {
+      for (let i = 0; !c.done; i++) {
+        if (i > 600_000) throw new Error(`${THIS_MODULE.name}: wait_for_completion() never completes`);
+        k.sched.advance(i === 0 ? 0 : 100_000);
+      }
+    },
     schedule_work: (w: WorkStruct) => k.sched.queue_work(w),
     flush_work: (w: WorkStruct) => k.sched.flush_work(w),
 

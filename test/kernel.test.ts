@@ -91,12 +91,12 @@ t.test('scheduler: work runs before timers, timers in expiry order', async (t) =
   const clock = new VirtualClock(0, 0);
   const order: string[] = [];
   const sched = new Scheduler(clock, (w) => w.func(w));
-  const late = new DelayedWork('late', () => order.push(`late@${clock.now()}`));
-  const early = new DelayedWork('early', () => order.push(`early@${clock.now()}`));
+  const late = new DelayedWork('late', () => void order.push(`late@${clock.now()}`));
+  const early = new DelayedWork('early', () => void order.push(`early@${clock.now()}`));
   sched.schedule_delayed_work(late, 2000);
   sched.schedule_delayed_work(early, 1000);
   t.notOk(sched.schedule_delayed_work(early, 5), 'already pending: no-op');
-  sched.queue_work(new WorkStruct('now', () => order.push(`now@${clock.now()}`)));
+  sched.queue_work(new WorkStruct('now', () => void order.push(`now@${clock.now()}`)));
   sched.advance(1500);
   t.same(order, ['now@0', 'early@1000']);
   t.equal(clock.now(), 1500);

@@ -142,3 +142,35 @@ t.test('atomic replace: nops appear in sysfs during the transition and go at com
   t.match(tm.read('/proc/cmdline'), /^BOOT_IMAGE=/);
   t.equal(tm.rmmod('test_klp_livepatch'), '');
 });
+
+t.test('a task sleeping in a function to be patched stalls the transition', async (t) => {
+  const tm = new TestMachine();
+  tm.insmod('test_klp_callbacks_busy', 'block_transition=Y');
+  t.same(tm.log(), ['test_klp_callbacks_busy: test_klp_callbacks_busy_init', 'test_klp_callbacks_busy: busymod_work_func enter']);
+  tm.m.k.dyndbg.control('func klp_try_switch_task +p');
+  tm.insmod('test_klp_callbacks_demo');
+  tm.wait(20);
+  const log = tm.log();
+  t.ok(log.some((l) => /klp_try_switch_task: kworker\/0:\d+:\d+ is sleeping on function busymod_work_func/.test(l)));
+  t.equal(log.filter((l) => l === 'livepatch: signaling remaining tasks').length, 1, 'signaled once, at the 16th attempt');
+  t.equal(tm.read(`${KLP}/test_klp_callbacks_demo/transition`), '1');
+  tm.m.k.dyndbg.control('func klp_try_switch_task -p');
+  // a forced transition completes at the next attempt
+  t.equal(tm.write(`${KLP}/test_klp_callbacks_demo/force`, '1\n'), 2);
+  tm.wait(2);
+  t.same(tm.log(), [
+    'livepatch: forcing remaining tasks to the patched state',
+    "livepatch: 'test_klp_callbacks_demo': completing patching transition",
+    'test_klp_callbacks_demo: post_patch_callback: vmlinux',
+    'test_klp_callbacks_demo: post_patch_callback: test_klp_callbacks_busy -> [MODULE_STATE_LIVE] Normal state',
+    "livepatch: 'test_klp_callbacks_demo': patching complete",
+  ]);
+  t.equal(tm.rmmod('test_klp_callbacks_busy'), '');
+  t.same(tm.log(), [
+    'test_klp_callbacks_busy: busymod_work_func exit',
+    'test_klp_callbacks_busy: test_klp_callbacks_busy_exit',
+    'test_klp_callbacks_demo: pre_unpatch_callback: test_klp_callbacks_busy -> [MODULE_STATE_GOING] Going away',
+    "livepatch: reverting patch 'test_klp_callbacks_demo' on unloading module 'test_klp_callbacks_busy'",
+    'test_klp_callbacks_demo: post_unpatch_callback: test_klp_callbacks_busy -> [MODULE_STATE_GOING] Going away',
+  ]);
+});

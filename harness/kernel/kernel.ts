@@ -10,7 +10,7 @@ import { Kallsyms, type KFunc } from './kallsyms.js';
 import { ModuleLoader, TAINT_WARN } from './module.js';
 import { KERN_DEBUG, KERN_WARNING, Printk } from './printk.js';
 import { TaskList, type Task } from './sched.js';
-import { Scheduler, WorkStruct } from './timer.js';
+import { Scheduler, WorkStruct, type Sleep } from './timer.js';
 import { Vfs } from './vfs.js';
 
 export interface KernelConfig {
@@ -41,8 +41,9 @@ export class Kernel {
   readonly vfs = new Vfs();
   readonly modules: ModuleLoader;
   private taints = 0;
-  /** the kworker that runs work items */
-  private readonly kworker: Task;
+  /** the kworkers that run work items; one sleeping in a work item is not reused */
+  private readonly kworkers: Task[] = [];
+  private readonly busyKworkers = new Set<Task>();
 
   constructor(readonly config: KernelConfig = DEFAULT_CONFIG) {
     this.clock = new VirtualClock(config.bootNs, config.bootEpochMs);
@@ -52,7 +53,7 @@ export class Kernel {
     this.modules = new ModuleLoader(this);
     this.tasks.spawn('systemd');
     this.tasks.spawn('kthreadd', { kthread: true });
-    this.kworker = this.tasks.spawn('kworker/0:1', { kthread: true });
+    this.kworkers.push(this.tasks.spawn('kworker/0:1', { kthread: true }));
   }
 
   get current(): Task {
@@ -193,7 +194,56 @@ export class Kernel {
     }
   }
 
+  private idleKworker(): Task {
+    let w = this.kworkers.find((t) => !this.busyKworkers.has(t));
+    if (!w) {
+      w = this.tasks.spawn(`kworker/0:${this.kworkers.length + 1}`, { kthread: true, parent: this.kworkers[0] });
+      this.kworkers.push(w);
+    }
+    return w;
+  }
+
+  /** process_one_work(): run a work item on a free kworker; a sleeping one keeps its worker */
   private runWork(work: WorkStruct): void {
-    this.tasks.runAs(this.kworker, () => work.func(work));
+    const worker = this.idleKworker();
+    const result = this.tasks.runAs(worker, () => work.func(work));
+    if (!result) return;
+    // a generator: it runs until it yields a sleep, and resumes when the sleep is over
+    const gen = result;
+    const depth = worker.stack.length;
+    this.busyKworkers.add(worker);
+    let timer: { cancelled: boolean } | undefined;
+    const step = () => {
+      if (timer) timer.cancelled = true;
+      timer = undefined;
+      const r = this.tasks.runAs(worker, () => gen.next());
+      if (r.done) {
+        worker.stack.length = depth;
+        this.busyKworkers.delete(worker);
+        work.running = undefined;
+        return;
+      }
+      timer = this.sched.addTimer(r.value.sleepNs, step);
+    };
+    work.running = { resume: step };
+    step();
+  }
+
+  /**
+   * Call a kernel function that may sleep (a generator), as a work function does: the
+   * version ftrace picks stays on the task's stack until the generator ends.
+   */
+  *callSleeping(fn: KFunc, ...args: unknown[]): Generator<Sleep, unknown, void> {
+    const target = this.ftrace.resolve(fn);
+    const stack = this.current.stack;
+    stack.push(target);
+    try {
+      const r = target.impl(...args);
+      if (r && typeof r === 'object' && typeof (r as Generator).next === 'function') return yield* r as Generator<Sleep, unknown, void>;
+      return r;
+    } finally {
+      // the generator may end while another task is current: pop from the stack we pushed to
+      stack.splice(stack.lastIndexOf(target), 1);
+    }
   }
 }

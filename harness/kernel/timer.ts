@@ -14,11 +14,28 @@ interface Timer {
   cancelled: boolean;
 }
 
+/** what sleeping kernel code yields: msleep() and friends */
+export interface Sleep {
+  sleepNs: number;
+}
+
+export function msleep(ms: number): Sleep {
+  return { sleepNs: ms * 1_000_000 };
+}
+
+/**
+ * A work function may be plain, or a generator that yields Sleep to block (msleep in a
+ * loop): it then keeps its kworker, with its frame on that kworker's stack, until it ends.
+ */
+export type WorkFunc = (work: WorkStruct) => void | Generator<Sleep, void, void>;
+
 export class WorkStruct {
   pending = false;
+  /** a generator-based work function that is sleeping */
+  running: { resume: () => void } | undefined;
   constructor(
     readonly name: string,
-    readonly func: (work: WorkStruct) => void,
+    readonly func: WorkFunc,
   ) {}
 }
 
@@ -78,12 +95,19 @@ export class Scheduler {
     return true;
   }
 
-  /** flush_work(): run it now if it is queued and runnable */
+  /**
+   * flush_work(): wait for the work to finish. Queued work runs now; sleeping work is
+   * woken until it ends (its wait condition is expected to have been cleared).
+   */
   flush_work(work: WorkStruct): void {
     const i = this.runnable.indexOf(work);
     if (i >= 0) {
       this.runnable.splice(i, 1);
       this.execute(work);
+    }
+    for (let guard = 0; work.running; guard++) {
+      if (guard > 1_000_000) throw new Error(`flush_work(${work.name}): the work never ends`);
+      work.running.resume();
     }
   }
 

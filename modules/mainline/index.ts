@@ -1,7 +1,9 @@
 // The mainline test modules (tools/testing/selftests/livepatch/test_modules/).
 import type { ModuleSource } from '../../harness/module_api.js';
 import test_klp_atomic_replace from './test_klp_atomic_replace.js';
+import test_klp_callbacks_busy from './test_klp_callbacks_busy.js';
 import test_klp_callbacks_demo from './test_klp_callbacks_demo.js';
+import test_klp_callbacks_demo2 from './test_klp_callbacks_demo2.js';
 import test_klp_callbacks_mod from './test_klp_callbacks_mod.js';
 import test_klp_livepatch from './test_klp_livepatch.js';
 import test_klp_mod_patch from './test_klp_mod_patch.js';
@@ -10,7 +12,9 @@ import test_klp_syscall from './test_klp_syscall.js';
 
 export const mainlineModules: ModuleSource[] = [
   test_klp_atomic_replace,
+  test_klp_callbacks_busy,
   test_klp_callbacks_demo,
+  test_klp_callbacks_demo2,
   test_klp_callbacks_mod,
   test_klp_livepatch,
   test_klp_mod_patch,
