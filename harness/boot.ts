@@ -3,6 +3,9 @@
  * with the model's policy plugged in.
  */
 import { DEFAULT_CONFIG, Kernel, type KernelConfig } from './kernel/kernel.js';
+import { Kprobes } from './kernel/kprobes.js';
+import { sysctl_init } from './kernel/sysctl.js';
+import { FunctionTracer } from './kernel/trace.js';
 import { vmlinux_init, type Vmlinux } from './kernel/vmlinux.js';
 import { klp_init } from './livepatch/core.js';
 import type { Klp } from './livepatch/klp.js';
@@ -12,12 +15,18 @@ export interface Machine {
   readonly k: Kernel;
   readonly klp: Klp;
   readonly vmlinux: Vmlinux;
+  readonly kprobes: Kprobes;
   readonly model: KernelModelDefinition;
 }
 
 export function boot(model: KernelModelDefinition, config: Partial<KernelConfig> = {}): Machine {
-  const k = new Kernel({ ...DEFAULT_CONFIG, ...config });
+  const version = config.version ?? DEFAULT_CONFIG.version;
+  const release = config.release ?? `${version[0]}.${version[1]}.0-klp-selftest`;
+  const k = new Kernel({ ...DEFAULT_CONFIG, ...config, version, release });
   const vmlinux = vmlinux_init(k);
+  sysctl_init(k);
+  new FunctionTracer(k);
+  const kprobes = new Kprobes(k);
   const klp = klp_init(k, model.klp);
   k.vfs.mkdirs('/sys/kernel/debug/dynamic_debug');
   k.vfs.createFile(
@@ -30,5 +39,5 @@ export function boot(model: KernelModelDefinition, config: Partial<KernelConfig>
     },
   );
   k.vfs.createFile('/dev/kmsg', 0o644, undefined, (buf) => k.log.devkmsgWrite(buf));
-  return { k, klp, vmlinux, model };
+  return { k, klp, vmlinux, kprobes, model };
 }

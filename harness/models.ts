@@ -19,6 +19,8 @@ export interface KernelModelDefinition {
   /** the test modules available to `insmod test_modules/X.ko` / `modprobe X` */
   readonly modules: ReadonlyMap<string, ModuleSource>;
   readonly dialect: FunctionsDialect;
+  /** the kernel versions the model stands for, oldest and newest; the newest is the default */
+  readonly versions: [[number, number], [number, number]];
 }
 
 function moduleMap(...sets: ModuleSource[][]): Map<string, ModuleSource> {
@@ -35,6 +37,10 @@ const MODELS: KernelModelDefinition[] = [
     klp: mainline,
     modules: moduleMap(mainlineModules),
     dialect: { loader: 'insmod' },
+    versions: [
+      [6, 12],
+      [7, 3],
+    ],
   },
 ];
 

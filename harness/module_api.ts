@@ -6,6 +6,7 @@
  */
 import type { Machine } from './boot.js';
 import { KFunc, type KFuncImpl } from './kernel/kallsyms.js';
+import type { kprobe } from './kernel/kprobes.js';
 import { ModuleLoader, ModuleState, type Module, type ModuleDefinition } from './kernel/module.js';
 import {
   KernelParam,
@@ -162,6 +163,9 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
 
     module_state: (mod: Module) => mod.state,
     ModuleState,
+
+    register_kprobe: (p: kprobe) => machine.kprobes.register_kprobe(p),
+    unregister_kprobe: (p: kprobe) => machine.kprobes.unregister_kprobe(p),
 
     klp_enable_patch: (patch: klp_patch) => klp_enable_patch(klp, patch),
     klp_get_state: (patch: klp_patch, id: number) => klp_get_state(patch, id),

@@ -73,6 +73,9 @@ export class Ftrace {
       const r = o.func(fn);
       if (r && o.flags & FTRACE_OPS_FL_IPMODIFY) target = r;
     }
+    // the replacement has an fentry of its own: tracers watching it see the call too
+    if (target !== fn)
+      for (const o of this.ops) if (o.filter.has(target) && !(o.flags & FTRACE_OPS_FL_IPMODIFY)) o.func(target);
     return target;
   }
 }

@@ -52,6 +52,19 @@ export class Kallsyms {
     return undefined;
   }
 
+  /** /proc/kallsyms: address, type, name and [module]; addresses are made up but stable */
+  show(): string {
+    let out = '';
+    let addr = 0xffffffff81000000n;
+    for (const [owner, list] of this.objects) {
+      for (const f of list) {
+        out += `${addr.toString(16)} t ${f.name}${owner === 'vmlinux' ? '' : `\t[${owner}]`}\n`;
+        addr += BigInt(f.size || 0x10);
+      }
+    }
+    return out;
+  }
+
   /** `grep -q sym /proc/kallsyms` */
   has(name: string): boolean {
     return this.lookupName(name) !== undefined;

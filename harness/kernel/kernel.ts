@@ -15,6 +15,8 @@ import { Vfs } from './vfs.js';
 
 export interface KernelConfig {
   nrCpus: number;
+  /** the kernel version modelled, [major, minor]: decides version-dependent behaviour */
+  version: [number, number];
   /** the kernel release `uname -r` reports */
   release: string;
   /** wall-clock time at boot, ms since the epoch */
@@ -25,7 +27,8 @@ export interface KernelConfig {
 
 export const DEFAULT_CONFIG: KernelConfig = {
   nrCpus: 2,
-  release: '6.12.0-klp-selftest',
+  version: [7, 3],
+  release: '7.3.0-klp-selftest',
   bootEpochMs: Date.UTC(2026, 0, 1, 0, 0, 0),
   bootNs: 5_000 * NSEC_PER_MSEC,
 };
@@ -54,6 +57,11 @@ export class Kernel {
     this.tasks.spawn('systemd');
     this.tasks.spawn('kthreadd', { kthread: true });
     this.kworkers.push(this.tasks.spawn('kworker/0:1', { kthread: true }));
+  }
+
+  versionAtLeast(major: number, minor: number): boolean {
+    const [a, b] = this.config.version;
+    return a > major || (a === major && b >= minor);
   }
 
   get current(): Task {
@@ -101,6 +109,16 @@ export class Kernel {
     this.printk(KERN_WARNING, `CPU: 0 UID: 0 PID: ${cur.pid} Comm: ${cur.comm}\n`);
     this.printk(KERN_WARNING, '---[ end trace 0000000000000000 ]---\n');
     this.add_taint(TAINT_WARN);
+  }
+
+  private readonly warnedOnce = new Set<string>();
+
+  /** WARN_ON_ONCE(): a splat without text, the first time this site fires */
+  WARN_ON_ONCE(file: string, func: string): void {
+    const key = `${file}:${func}`;
+    if (this.warnedOnce.has(key)) return;
+    this.warnedOnce.add(key);
+    this.WARN('', file, func);
   }
 
   add_taint(flag: number): void {

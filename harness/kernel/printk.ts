@@ -33,6 +33,8 @@ export interface LogRecord {
 }
 
 export class Printk {
+  /** console_loglevel: which levels reach the console (the state test modules change it) */
+  console_loglevel = 7;
   private readonly records: LogRecord[] = [];
   private nextSeq = 0;
 

@@ -51,6 +51,8 @@ export function vmlinux_init(k: Kernel): Vmlinux {
   k.vfs.mkdirs('/proc/sys/kernel');
   proc_create_single(k, 'cmdline', cmdline_proc_show);
   proc_create_single(k, 'meminfo', meminfo_proc_show);
-  k.vfs.createFile('/proc/kallsyms', 0o444, () => '');
+  // data symbols that scripts look for (test-kprobe checks CONFIG_KPROBES_ON_FTRACE this way)
+  k.kallsyms.add(new KFunc('kprobe_ftrace_ops', 'vmlinux', () => undefined));
+  k.vfs.createFile('/proc/kallsyms', 0o444, () => k.kallsyms.show());
   return { cmdline_proc_show, meminfo_proc_show, sys_getpid };
 }

@@ -17,7 +17,10 @@ export function klp_get_state(patch: klp_patch, id: number): klp_state | null {
  * one in transition. Only meaningful during a transition (WARN_ON_ONCE otherwise).
  */
 export function klp_get_prev_state(klp: Klp, id: number): klp_state | null {
-  if (!klp.klp_transition_patch) return null;
+  if (!klp.klp_transition_patch) {
+    klp.k.WARN_ON_ONCE('kernel/livepatch/state.c', 'klp_get_prev_state');
+    return null;
+  }
   let last: klp_state | null = null;
   for (const patch of klp.klp_patches) {
     if (patch === klp.klp_transition_patch) break;

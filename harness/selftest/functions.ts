@@ -119,6 +119,13 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
     if (!loopUntil(ctx, () => !ctx.exists(`/sys/module/${mod}`))) die(ctx, io, `failed to unload module ${mod} (/sys/module)`);
   }
 
+  function cleanup_tracing(io: CommandIO): void {
+    ctx.write(`${SYSFS_TRACING_DIR}/tracing_on`, '0', io);
+    ctx.write(`${SYSFS_TRACING_DIR}/set_ftrace_filter`, '', io);
+    ctx.write(`${SYSFS_TRACING_DIR}/current_tracer`, 'nop', io);
+    ctx.write(`${SYSFS_TRACING_DIR}/trace`, '', io);
+  }
+
   function need(argv: string[], n: number, usage: string, io: CommandIO): void {
     if (argv.length < n) die(ctx, io, `usage: ${usage}`);
   }
@@ -219,6 +226,58 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
       const path = `${SYSFS_KLP_DIR}/${mod}/${rel_path}`;
       const rights = ctx.modeString(path) ?? '';
       if (rights !== expected_right) die(ctx, io, `Unexpected access rights of ${path}: ${expected_right} vs. ${rights}`);
+      return 0;
+    },
+
+    /** set_ftrace_enabled [--fail] VALUE: sysctl, then log what it became (or why not) */
+    set_ftrace_enabled: (argv, io) => {
+      const can_fail = argv[0] === '--fail';
+      const value = can_fail ? argv[1] : argv[0];
+      need([value], 1, 'set_ftrace_enabled [--fail] VALUE', io);
+      const err = captured(ctx.tool(['sysctl', '-q', `kernel.ftrace_enabled=${value}`]));
+      const result = captured(ctx.tool(['sysctl', '--values', 'kernel.ftrace_enabled']));
+      if (result !== value) {
+        if (can_fail) {
+          ctx.log(`livepatch: ${err}`.replace('/proc/sys/kernel/', 'kernel.'));
+          return 0;
+        }
+        skip(ctx, io, `failed to set kernel.ftrace_enabled = ${value}`);
+      }
+      ctx.log(`livepatch: kernel.ftrace_enabled = ${result}`);
+      return 0;
+    },
+
+    /** ftrace_disable_supported: can kernel.ftrace_enabled still be set to 0? (restores the value) */
+    ftrace_disable_supported: () => {
+      const saved = captured(ctx.tool(['sysctl', '--values', 'kernel.ftrace_enabled']));
+      ctx.tool(['sysctl', '-q', 'kernel.ftrace_enabled=0']);
+      const result = captured(ctx.tool(['sysctl', '--values', 'kernel.ftrace_enabled']));
+      ctx.tool(['sysctl', '-q', `kernel.ftrace_enabled=${saved}`]);
+      return result === '0' ? 0 : 1;
+    },
+
+    cleanup_tracing: (_argv, io) => {
+      cleanup_tracing(io);
+      return 0;
+    },
+
+    trace_function: ([funcname], io) => {
+      need([funcname], 1, 'trace_function FUNCTION', io);
+      cleanup_tracing(io);
+      ctx.write(`${SYSFS_TRACING_DIR}/current_tracer`, 'function', io);
+      ctx.write(`${SYSFS_TRACING_DIR}/set_ftrace_filter`, funcname, io);
+      ctx.write(`${SYSFS_TRACING_DIR}/tracing_on`, '1', io);
+      return 0;
+    },
+
+    check_traced_functions: (funcs, io) => {
+      const trace = ctx.read(`${SYSFS_TRACING_DIR}/trace`) ?? '';
+      for (const f of funcs) {
+        // grep -Fw: the name as a whole word
+        const word = new RegExp(`(^|[^A-Za-z0-9_])${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`, 'm');
+        if (!word.test(trace)) die(ctx, io, `Function (${f}) did not appear in the trace`);
+      }
+      cleanup_tracing(io);
       return 0;
     },
 

@@ -21,7 +21,7 @@ export class MachineFs implements VirtualFs {
     return typeof r === 'number' ? fsError(r) : r;
   }
 
-  openWrite(path: string): OpenFile | FsError {
+  openWrite(path: string, _append = false): OpenFile | FsError {
     const { k } = this.machine;
     if (path === '/dev/null') return { write: () => undefined, close: () => {} };
     k.sched.runPending();

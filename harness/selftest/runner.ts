@@ -37,7 +37,7 @@ function lastErrorLine(session: SelftestSession, from: number): string {
 }
 
 export function runSuite(suite: Suite): SuiteRun {
-  const session = new SelftestSession(suite.model);
+  const session = new SelftestSession(suite.model, { version: suite.version });
   session.setup();
   for (const [name, value] of suite.vars) session.shell.setVar(name, value);
   const runs: TestRun[] = [];

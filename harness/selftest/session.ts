@@ -7,6 +7,8 @@ import type { KernelConfig } from '../kernel/kernel.js';
 import { formatDmesgLine } from '../kernel/printk.js';
 import type { KernelModelDefinition } from '../models.js';
 import { insmod, modinfo, modprobe, rmmod, type ToolResult } from '../userspace/kmod.js';
+import { sysctl } from '../userspace/procps.js';
+import { PROGRAMS, type Program } from '../userspace/programs.js';
 import { filterLog } from './check_result.js';
 import { FUNCTIONS_VARIABLES, mainlineFunctions, type HelperContext } from './functions.js';
 import { MachineFs, fsError } from './machine_fs.js';
@@ -38,6 +40,7 @@ export class SelftestSession implements ShellHost {
       rmmod: (argv) => rmmod(m, argv),
       modprobe: (argv) => modprobe(m, argv),
       modinfo: (argv) => modinfo(m, argv),
+      sysctl: (argv) => sysctl(m, argv),
       dmesg: (argv) => {
         if (argv.includes('-C') || argv.includes('--clear')) {
           k.log.clear();
@@ -120,12 +123,24 @@ export class SelftestSession implements ShellHost {
     this.machine.k.sched.advance(Math.round(seconds * 1e9));
   }
 
+  private readonly programs = new Map<number, Program>();
+
   spawn(argv: string[]): number | FsError {
-    return fsError(-2);
+    const start = PROGRAMS[argv[0].replace(/^.*\//, '')];
+    if (!start) return fsError(-2);
+    const k = this.machine.k;
+    k.sched.advance(PROCESS_COST_NS);
+    const p = start(this.machine, argv, k.current);
+    this.programs.set(p.task.pid, p);
+    return p.task.pid;
   }
 
   kill(pid: number): FsError | undefined {
-    return this.machine.k.tasks.byPid(pid) ? undefined : fsError(-3);
+    const p = this.programs.get(pid);
+    if (!p) return fsError(-3);
+    this.programs.delete(pid);
+    p.kill();
+    return undefined;
   }
 
   nproc(): number {
@@ -134,10 +149,11 @@ export class SelftestSession implements ShellHost {
 
   // running
 
-  /** setup_config: dynamic debug as the selftests set it (push/pop_config have nothing to save here) */
+  /** setup_config: dynamic debug and ftrace as the selftests set them (push/pop_config have nothing to save on a fresh boot) */
   setup(): void {
     for (const [name, value] of Object.entries(FUNCTIONS_VARIABLES)) this.shell.setVar(name, value);
     this.shell.run('set_dynamic_debug');
+    this.shell.run('set_ftrace_enabled 1');
   }
 
   /** run one step; ShellExit propagates (die, skip, exit) */

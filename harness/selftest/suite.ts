@@ -2,6 +2,7 @@
  * Suite files: YAML ports of the upstream test scripts.
  *
  *   kernel: mainline            # the kernel model the suite runs on
+ *   version: '7.2'              # optional: the kernel version within the model's range
  *   description: ...            # optional
  *   vars:                       # optional: shell variables set before the first test
  *     MOD_LIVEPATCH: test_klp_livepatch
@@ -39,6 +40,8 @@ export interface Suite {
   /** file name without .yaml: the golden directory's name */
   name: string;
   model: KernelModelDefinition;
+  /** the kernel version to boot, [major, minor] */
+  version: [number, number];
   description?: string;
   vars: Array<[string, string]>;
   tests: SuiteTest[];
@@ -97,6 +100,8 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
   if (!SAFE_NAME.test(name)) throw new SuiteError(file, undefined, `suite name '${name}' cannot name a golden directory (use letters, digits, '.', '_' and '-')`);
 
   let model: KernelModelDefinition | undefined;
+  let version: [number, number] | undefined;
+  let versionLine: number | undefined;
   let description: string | undefined;
   const vars: Array<[string, string]> = [];
   let testsNode: Node | undefined;
@@ -109,6 +114,14 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
         const v = isScalar(value) ? String(value.value) : '';
         model = findModel(v);
         if (!model) throw new SuiteError(file, line, `unknown kernel model '${v}' (known: ${modelNames().join(', ')})`);
+        break;
+      }
+      case 'version': {
+        const v = isScalar(value) ? String(value.value) : '';
+        const m = /^(\d+)\.(\d+)$/.exec(v);
+        if (!m) throw new SuiteError(file, line, `version must look like '7.2', not '${v}'`);
+        version = [Number(m[1]), Number(m[2])];
+        versionLine = line;
         break;
       }
       case 'description':
@@ -127,10 +140,15 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
         testsNode = value ?? undefined;
         break;
       default:
-        throw new SuiteError(file, line, `unknown key '${key}' (expected kernel, description, vars, tests)`);
+        throw new SuiteError(file, line, `unknown key '${key}' (expected kernel, version, description, vars, tests)`);
     }
   }
   if (!model) throw new SuiteError(file, undefined, 'missing `kernel:` (the kernel model to run on)');
+  const [lo, hi] = model.versions;
+  version ??= hi;
+  const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+  if (cmp(version, lo) < 0 || cmp(version, hi) > 0)
+    throw new SuiteError(file, versionLine, `kernel ${model.name} covers versions ${lo.join('.')} to ${hi.join('.')}, not ${version.join('.')}`);
   if (!isSeq(testsNode) || testsNode.items.length === 0)
     throw new SuiteError(file, lineOf(testsNode), '`tests` must be a non-empty list');
 
@@ -180,7 +198,7 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
       });
     tests.push({ index: i + 1, title, slug, line: tline, steps, disabled });
   });
-  return { file, name, model, description, vars, tests };
+  return { file, name, model, version, description, vars, tests };
 }
 
 /** expected/<model>/<suite>/<NN>-<slug>.log */

@@ -37,7 +37,9 @@ export type ParamOp =
   /** :- - := = :+ + :? ? */
   | { type: 'default'; op: string; word: Word }
   /** # ## % %% */
-  | { type: 'trim'; op: string; word: Word };
+  | { type: 'trim'; op: string; word: Word }
+  /** ${x/pat/rep}; mode '/' replaces all, '#' and '%' anchor at the start or end */
+  | { type: 'replace'; mode: '' | '/' | '#' | '%'; pattern: Word; replacement: Word };
 
 export interface Assign {
   name: string;

@@ -1,0 +1,43 @@
+/**
+ * Programs the scripts start in the background. test_klp-call_getpid loops on the getpid
+ * system call until it is killed: every call returns to user space, which is where a
+ * pending livepatch switch happens for a task that never sleeps in the kernel.
+ */
+import type { Machine } from '../boot.js';
+import type { Task } from '../kernel/sched.js';
+
+/** how often a hammering process enters the kernel, in virtual time */
+const SYSCALL_PERIOD_NS = 1_000_000;
+
+export interface Program {
+  task: Task;
+  kill(): void;
+}
+
+export type ProgramStarter = (machine: Machine, argv: string[], parent: Task) => Program;
+
+function call_getpid(machine: Machine, _argv: string[], parent: Task): Program {
+  const { k, vmlinux } = machine;
+  // comm is the program name cut to TASK_COMM_LEN - 1
+  const task = k.tasks.spawn('test_klp-call_getpid'.slice(0, 15), { parent });
+  // it spins on the last CPU, away from the shell
+  task.runningOnCpu = k.config.nrCpus - 1;
+  let timer: { cancelled: boolean } | undefined;
+  const tick = () => {
+    k.tasks.runAs(task, () => k.syscall(() => k.call(vmlinux.sys_getpid)));
+    timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick);
+  };
+  timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick);
+  return {
+    task,
+    kill() {
+      if (timer) timer.cancelled = true;
+      task.runningOnCpu = undefined;
+      k.tasks.exit(task);
+    },
+  };
+}
+
+export const PROGRAMS: Record<string, ProgramStarter> = {
+  'test_klp-call_getpid': call_getpid,
+};
