@@ -38,6 +38,7 @@ export function boot(model: KernelModelDefinition, config: Partial<KernelConfig>
       return err ? err : buf.length;
     },
   );
+  k.vfs.mkdirs('/dev');
   k.vfs.createFile('/dev/kmsg', 0o644, undefined, (buf) => k.log.devkmsgWrite(buf));
   return { k, klp, vmlinux, kprobes, model };
 }

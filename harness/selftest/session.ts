@@ -79,7 +79,8 @@ export class SelftestSession implements ShellHost {
   /** the kernel log as `echo "$msg" > /dev/kmsg` writes it: one write, with the newline */
   kmsg(msg: string): void {
     const f = this.fs.openWrite('/dev/kmsg', false);
-    if ('write' in f) f.write(`${msg}\n`);
+    if (!('write' in f)) throw new Error(`/dev/kmsg: ${f.message}`);
+    f.write(`${msg}\n`);
   }
 
   /** `echo value > path` from the shell: one write of "value\n"; errors as bash prints them */

@@ -86,7 +86,7 @@ export function loadSuite(file: string, validateStep?: (model: KernelModelDefini
 
 export function parseSuite(file: string, text: string, validateStep?: (model: KernelModelDefinition) => StepValidator): Suite {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true });
   const lineOf = (node: Node | null | undefined) => (node?.range ? lc.linePos(node.range[0]).line : undefined);
   if (doc.errors.length) {
     const e = doc.errors[0];
@@ -175,7 +175,7 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
         steps = value.items.map((s) => {
           const snode = s as Node;
           if (!isScalar(snode) || typeof snode.value !== 'string')
-            throw new SuiteError(file, lineOf(snode), `test ${i + 1}: every step must be one line of text`);
+            throw new SuiteError(file, lineOf(snode) ?? line, `test ${i + 1}: every step must be one line of text (quote it: YAML reads ': ' as a mapping)`);
           return { source: snode.value, line: lineOf(snode) ?? line ?? tline };
         });
       } else if (key === 'disabled') {

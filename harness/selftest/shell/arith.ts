@@ -66,6 +66,9 @@ function digitValue(ch: string, base: number): number | undefined {
 class Evaluator {
   private pos = 0;
   private tok: Tok = { kind: 'end', text: '' };
+  /** where the current and the previous token start, for "error token is" */
+  private tokStart = 0;
+  private prevStart = 0;
   /** > 0 while parsing an operand whose value is not used */
   private noeval = 0;
 
@@ -79,18 +82,20 @@ class Evaluator {
     this.advance();
     if (this.tok.kind === 'end') return 0n;
     const v = this.comma();
-    if (this.tok.kind !== 'end') this.fail('syntax error in expression');
+    if (this.cur().kind !== 'end') this.fail('syntax error in expression');
     return v;
   }
 
   private fail(what: string): never {
-    const rest = this.tok.kind === 'end' ? '' : this.src.slice(this.pos - this.tok.text.length).trim();
-    throw new ArithError(`${this.src.trim()}: ${what} (error token is "${rest}")`);
+    const rest = this.src.slice(this.cur().kind === 'end' ? this.prevStart : this.tokStart);
+    throw new ArithError(`${this.src.trimStart()}: ${what} (error token is "${rest}")`);
   }
 
   private advance(): void {
     const s = this.src;
     while (this.pos < s.length && /\s/.test(s[this.pos])) this.pos++;
+    this.prevStart = this.tokStart;
+    this.tokStart = this.pos;
     if (this.pos >= s.length) {
       this.tok = { kind: 'end', text: '' };
       return;
@@ -109,6 +114,11 @@ class Evaluator {
     }
     this.pos += op.length;
     this.tok = { kind: 'op', text: op };
+  }
+
+  /** the current token; a call, so TypeScript does not keep a narrowing across advance() */
+  private cur(): Tok {
+    return this.tok;
   }
 
   private is(op: string): boolean {
@@ -136,8 +146,9 @@ class Evaluator {
       const name = this.tok.text;
       this.advance();
       const index = this.subscript();
-      if (this.tok.kind === 'op' && ASSIGN_OPS.has(this.tok.text)) {
-        const op = this.tok.text;
+      const t = this.cur();
+      if (t.kind === 'op' && ASSIGN_OPS.has(t.text)) {
+        const op = t.text;
         this.advance();
         const rhs = this.assignment();
         const v = op === '=' ? rhs : this.binary(op.slice(0, -1), this.variable(name, index), rhs);
@@ -227,8 +238,9 @@ class Evaluator {
       const op = this.tok.text;
       if (op === '++' || op === '--') {
         this.advance();
-        if (this.tok.kind !== 'name') this.fail('syntax error: operand expected');
-        const name = this.tok.text;
+        const t = this.cur();
+        if (t.kind !== 'name') this.fail('syntax error: operand expected');
+        const name = t.text;
         this.advance();
         const index = this.subscript();
         const v = wrap(this.variable(name, index) + (op === '++' ? 1n : -1n));

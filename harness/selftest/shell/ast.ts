@@ -57,7 +57,7 @@ export interface Assign {
 export interface Redir {
   /** the file descriptor redirected (1 for `>`, 0 for `<`, both 1 and 2 for `&>`) */
   fd: number;
-  op: '>' | '>>' | '<' | '>&' | '<&' | '&>' | '&>>';
+  op: '>' | '>>' | '<' | '>&' | '<&' | '&>' | '&>>' | '<<<';
   target: Word;
   pos: number;
 }

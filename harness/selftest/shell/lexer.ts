@@ -150,8 +150,15 @@ export class Lexer {
     this.pos = start + name.length;
     let index: Word | undefined;
     if (m[1] === '[') {
-      this.pos++;
-      index = this.readArith([']']).word;
+      // only a lookahead: `echo x[` or a glob like a[bc] is a plain word, not an error
+      try {
+        this.pos++;
+        index = this.readArith([']']).word;
+      } catch (e) {
+        if (!(e instanceof ShellSyntaxError)) throw e;
+        this.pos = start;
+        return undefined;
+      }
     }
     let append = false;
     if (s[this.pos] === '+' && s[this.pos + 1] === '=') {

@@ -8,7 +8,12 @@
  */
 import type {
   AndOr,
+  ArithForCommand,
+  ForCommand,
+  IfCommand,
+  LoopCommand,
   Assign,
+  CondCommand,
   CondExpr,
   Command,
   FunctionDef,
@@ -281,7 +286,7 @@ class Parser {
     return { kind: 'function', name, body, pos };
   }
 
-  private parseIf(): Command {
+  private parseIf(): IfCommand {
     const pos = this.take().pos;
     const clauses: { cond: List; body: List }[] = [];
     let orElse: List | undefined;
@@ -301,7 +306,7 @@ class Parser {
     return { kind: 'if', clauses, orElse, redirs: [], pos };
   }
 
-  private parseWhile(until: boolean): Command {
+  private parseWhile(until: boolean): LoopCommand {
     const pos = this.take().pos;
     const cond = this.parseBody(['do']);
     this.take();
@@ -310,7 +315,7 @@ class Parser {
     return { kind: 'while', until, cond, body, redirs: [], pos };
   }
 
-  private parseFor(): Command {
+  private parseFor(): ForCommand | ArithForCommand {
     const pos = this.take().pos;
     let t = this.peek();
     if (this.isOp(t, '(') && this.lx.src[t.pos + 1] === '(') {
@@ -352,7 +357,7 @@ class Parser {
 
   // [[ ... ]]
 
-  private parseCond(pos: number): Command {
+  private parseCond(pos: number): CondCommand {
     const expr = this.condOr();
     this.skipNewlines();
     const t = this.take();

@@ -1,0 +1,30 @@
+/**
+ * Checking a suite's steps before anything runs: each must parse, and each command it
+ * names literally must be a helper, a tool, a shell builtin, a core utility, or a function
+ * it defines. The known names are the session's own, so this never drifts from what runs.
+ */
+import type { KernelModelDefinition } from '../models.js';
+import { SelftestSession } from './session.js';
+import { parse, validate } from './shell/interpreter.js';
+import { ShellSyntaxError } from './shell/host.js';
+import type { StepValidator } from './suite.js';
+
+const known = new Map<string, SelftestSession>();
+
+/** programs a step may start with ./name & */
+const PROGRAM_PREFIX = './';
+
+export function stepValidator(model: KernelModelDefinition): StepValidator {
+  let session = known.get(model.name);
+  if (!session) known.set(model.name, (session = new SelftestSession(model)));
+  const s = session;
+  return (source) => {
+    try {
+      validate(parse(source), (name) => s.command(name) !== undefined || name.startsWith(PROGRAM_PREFIX));
+      return undefined;
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) return e.message;
+      throw e;
+    }
+  };
+}
