@@ -5,7 +5,9 @@
  * declares its functions, parameters, init and exit exactly as the C module does.
  */
 import type { Machine } from './boot.js';
+import { EPERM, errnoName } from './kernel/errno.js';
 import { KFunc, type KFuncImpl } from './kernel/kallsyms.js';
+import { kstrtobool, kstrtoint } from './kernel/kstrtox.js';
 import type { kprobe } from './kernel/kprobes.js';
 import { ModuleLoader, ModuleState, type Module, type ModuleDefinition } from './kernel/module.js';
 import {
@@ -97,6 +99,27 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     module_param_array_int: (name: string, max: number, perm: number, desc?: string) =>
       param<number[]>(name, [], perm, param_array_int(max, (m) => k.printk(KERN_ERR, m), name), desc),
 
+    /**
+     * module_param_cb(name, &ops, NULL, perm): set gets the raw value (a sysfs write keeps
+     * its newline) and returns 0 or a negative errno; get returns what a read shows.
+     */
+    module_param_cb(name: string, ops: { set?: (val: string) => number; get?: () => string }, perm: number, desc?: string): void {
+      THIS_MODULE.params.push(
+        new KernelParam<undefined>(name, undefined, perm, {
+          set: (val) => {
+            if (!ops.set) return -EPERM;
+            const r = ops.set(val ?? '');
+            return r ? r : { value: undefined };
+          },
+          get: () => ops.get?.() ?? '',
+        }, desc),
+      );
+    },
+    /** %pe of ERR_PTR(err): the errno's name, e.g. -ENODEV */
+    errname: (err: number) => `${err < 0 ? '-' : ''}${errnoName(err)}`,
+    kstrtobool,
+    kstrtoint,
+
     /** a function of this module, visible in kallsyms while the module is loaded */
     func(name: string, impl: KFuncImpl, size = 0x80): KFunc {
       return ModuleLoader.defineFunc(THIS_MODULE, name, impl, size);
@@ -105,6 +128,8 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     call<R = unknown>(fn: KFunc, ...args: unknown[]): R {
       return k.call<R>(fn, ...args);
     },
+    /** call a function that may sleep, from a sleeping context: `yield* call_sleeping(fn)` */
+    call_sleeping: (fn: KFunc, ...args: unknown[]) => k.callSleeping(fn, ...args),
     /** a vmlinux symbol by name (what the linker resolves for the C module) */
     vmlinux_symbol(name: string): KFunc {
       const f = k.kallsyms.lookupAll('vmlinux', name)[0];

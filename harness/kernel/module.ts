@@ -202,8 +202,8 @@ export class ModuleLoader {
         (p.perm & 0o444) !== 0 ? () => p.get() : undefined,
         writable
           ? (buf) => {
-              // param_attr_store(): the ops see the buffer without its trailing newline
-              const ret = p.set(buf.endsWith('\n') ? buf.slice(0, -1) : buf);
+              // param_attr_store(): the ops see the raw buffer, newline included
+              const ret = p.set(buf);
               return ret ? ret : buf.length;
             }
           : undefined,

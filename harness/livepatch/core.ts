@@ -277,6 +277,7 @@ export function __klp_disable_patch(klp: Klp, patch: klp_patch): number {
   if (!patch.enabled) return -EINVAL;
   if (klp.klp_transition_patch) return -EBUSY;
   klp_init_transition(klp, patch, KLP_TRANSITION_UNPATCHED);
+  klp.model.disable_states?.(klp, patch);
   for (const obj of klp_for_each_object(patch)) if (obj.patched) klp_pre_unpatch_callback(obj);
   klp_start_transition(klp);
   patch.enabled = false;
@@ -290,18 +291,22 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
   if (patch.enabled) return -EINVAL;
   pr_notice(klp, `enabling patch '${patch.mod.name}'\n`);
   klp_init_transition(klp, patch, KLP_TRANSITION_PATCHED);
-  let ret = 0;
-  for (const obj of klp_for_each_object(patch)) {
-    if (!klp_is_object_loaded(obj)) continue;
-    ret = klp_pre_patch_callback(obj);
-    if (ret) {
-      pr_warn(klp, `pre-patch callback failed for object '${klp_object_name(obj)}'\n`);
-      break;
-    }
-    ret = klp_patch_object(klp, obj);
-    if (ret) {
-      pr_warn(klp, `failed to patch object '${klp_object_name(obj)}'\n`);
-      break;
+  // the states proposals run their per-state callbacks here, before any object is patched
+  let ret = klp.model.enable_states?.(klp, patch) ?? 0;
+  if (!ret) {
+    for (const obj of klp_for_each_object(patch)) {
+      if (!klp_is_object_loaded(obj)) continue;
+      ret = klp_pre_patch_callback(obj);
+      if (ret) {
+        pr_warn(klp, `pre-patch callback failed for object '${klp_object_name(obj)}'\n`);
+        break;
+      }
+      ret = klp_patch_object(klp, obj);
+      if (ret) {
+        pr_warn(klp, `failed to patch object '${klp_object_name(obj)}'\n`);
+        klp.model.enable_states_failed?.(klp, patch);
+        break;
+      }
     }
   }
   if (ret) {

@@ -51,10 +51,36 @@ export interface klp_object {
   kobj_path?: string;
 }
 
+/**
+ * Per-state callbacks of the states proposals. v1-2025 names them pre_patch, post_patch,
+ * pre_unpatch and post_unpatch; poc-2023 names them setup, enable, disable and release.
+ * A model reads the names of its series.
+ */
+export interface klp_state_callbacks {
+  pre_patch?: (patch: klp_patch, state: klp_state) => number;
+  post_patch?: (patch: klp_patch, state: klp_state) => void;
+  pre_unpatch?: (patch: klp_patch, state: klp_state) => void;
+  post_unpatch?: (patch: klp_patch, state: klp_state) => void;
+  setup?: (patch: klp_patch, state: klp_state) => number;
+  enable?: (patch: klp_patch, state: klp_state) => void;
+  disable?: (patch: klp_patch, state: klp_state) => void;
+  release?: (patch: klp_patch, state: klp_state) => void;
+  /** frees the state's shadow variables when the state goes (is_shadow) */
+  shadow_dtor?: ((obj: object, shadow_data: import('./shadow.js').ShadowData) => void) | null;
+  /** internal: pre_patch (setup) ran without error, so post_unpatch (release) may run */
+  pre_patch_succeeded?: boolean;
+}
+
 export interface klp_state {
   id: number;
-  version: number;
+  /** mainline: compatibility is by version; the proposals drop it for block_disable */
+  version?: number;
   data?: unknown;
+  callbacks?: klp_state_callbacks;
+  /** the proposals: refuse to disable a patch with this state, or to replace it by one without */
+  block_disable?: boolean;
+  /** the proposals: shadow variables with this id live and die with the state */
+  is_shadow?: boolean;
 }
 
 export interface klp_patch {

@@ -15,4 +15,18 @@ export interface KlpModel {
    * refuses the write (block_disable in the states proposals); 0 lets it through.
    */
   enabled_store_check?(klp: Klp, patch: klp_patch): number;
+
+  // Where the states proposals hook per-state callbacks into the shared flow. Each is
+  // called at the point named, and does nothing in mainline.
+
+  /** __klp_enable_patch(), after klp_init_transition(): a negative errno fails the enable */
+  enable_states?(klp: Klp, patch: klp_patch): number;
+  /** __klp_enable_patch(), when patching an object failed, before "failed to enable patch" */
+  enable_states_failed?(klp: Klp, patch: klp_patch): void;
+  /** __klp_disable_patch(), after klp_init_transition() */
+  disable_states?(klp: Klp, patch: klp_patch): void;
+  /** klp_complete_transition(), replace && PATCHED, after the nops are discarded */
+  complete_replaced_states?(klp: Klp, patch: klp_patch): void;
+  /** klp_complete_transition(), after the per-object post callbacks */
+  complete_states?(klp: Klp, patch: klp_patch, target: number): void;
 }

@@ -35,7 +35,7 @@ function klp_is_state_compatible(patch: klp_patch, old_state: klp_state): boolea
   const state = klp_get_state(patch, old_state.id);
   // a cumulative patch must handle every installed state
   if (!state) return !patch.replace;
-  return state.version >= old_state.version;
+  return (state.version ?? 0) >= (old_state.version ?? 0);
 }
 
 /** klp_is_patch_compatible(): mainline's rule */

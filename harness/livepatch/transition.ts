@@ -55,6 +55,7 @@ export function klp_complete_transition(klp: Klp): void {
   if (patch.replace && klp.klp_target_state === KLP_TRANSITION_PATCHED) {
     klp_unpatch_replaced_patches(klp, patch);
     klp_discard_nops(klp, patch);
+    klp.model.complete_replaced_states?.(klp, patch);
   }
 
   if (klp.klp_target_state === KLP_TRANSITION_UNPATCHED) {
@@ -71,6 +72,7 @@ export function klp_complete_transition(klp: Klp): void {
     if (klp.klp_target_state === KLP_TRANSITION_PATCHED) klp_post_patch_callback(obj);
     else if (klp.klp_target_state === KLP_TRANSITION_UNPATCHED) klp_post_unpatch_callback(obj);
   }
+  klp.model.complete_states?.(klp, patch, klp.klp_target_state);
 
   k.printk(KERN_NOTICE, `livepatch: '${patchName(klp)}': ${direction(klp)} complete\n`);
 

@@ -113,7 +113,7 @@ export class SelftestSession implements ShellHost {
     if (helper) return helper;
     if (!this.tools[name]) return undefined;
     return (argv, io) => {
-      const r = this.runTool(argv);
+      const r = this.runTool([name, ...argv]);
       if (r.stdout) io.out(r.stdout);
       if (r.stderr) io.err(r.stderr);
       return r.status;

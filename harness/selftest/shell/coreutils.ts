@@ -6,85 +6,9 @@
  * Each program gathers its output and emits it with one io.out() call, which is one
  * write(2), as a program writing through a full stdio buffer does; cat writes once per file.
  */
+import { getopt, lines, readInput, tryHelp, UsageError, type Util } from './getopt.js';
+import { grep } from './grep.js';
 import type { CommandImpl, CommandIO, ShellHost } from './host.js';
-import { posixToJs, RegexError } from './regex.js';
-
-type Util = (argv: string[], io: CommandIO, host: ShellHost) => number;
-
-/** the option error bash prints to the command's stderr; its status is the program's usage status */
-class UsageError extends Error {}
-
-interface Options {
-  flags: Set<string>;
-  /** values of options taking an argument, in order */
-  values: Map<string, string[]>;
-  operands: string[];
-}
-
-/**
- * GNU getopt_long: options may follow operands, `--` ends them, short flags combine (-qv),
- * an option's argument may be attached (-n5) or separate (-n 5). `long` maps long names to
- * the short letter they mean.
- */
-function getopt(prog: string, args: string[], flags: string, withArg: string, long: Record<string, string> = {}): Options {
-  const o: Options = { flags: new Set(), values: new Map(), operands: [] };
-  const add = (k: string, v: string) => o.values.set(k, [...(o.values.get(k) ?? []), v]);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') {
-      o.operands.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = a.slice(2, eq < 0 ? undefined : eq);
-      const short = long[name];
-      if (short === undefined) throw new UsageError(`${prog}: unrecognized option '${a}'`);
-      if (withArg.includes(short)) {
-        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
-        if (v === undefined) throw new UsageError(`${prog}: option '--${name}' requires an argument`);
-        add(short, v);
-      } else o.flags.add(short);
-      continue;
-    }
-    if (a.length < 2 || a[0] !== '-') {
-      o.operands.push(a);
-      continue;
-    }
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j];
-      if (withArg.includes(c)) {
-        const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
-        if (v === undefined) throw new UsageError(`${prog}: option requires an argument -- '${c}'`);
-        add(c, v);
-        break;
-      }
-      if (!flags.includes(c)) throw new UsageError(`${prog}: invalid option -- '${c}'`);
-      o.flags.add(c);
-    }
-  }
-  return o;
-}
-
-/** a file's contents, '-' being standard input; on failure the GNU message and undefined */
-function readInput(prog: string, path: string, io: CommandIO, host: ShellHost, quiet = false): string | undefined {
-  if (path === '-' || path === '/dev/stdin') return io.stdin;
-  if (path === '/dev/null') return '';
-  const r = host.fs.readFile(path);
-  if (typeof r === 'string') return r;
-  if (!quiet) io.err(`${prog}: ${path}: ${r.message}\n`);
-  return undefined;
-}
-
-/** lines without their newlines; a last line without one still counts */
-function lines(text: string): string[] {
-  if (text === '') return [];
-  const l = text.split('\n');
-  if (l[l.length - 1] === '') l.pop();
-  return l;
-}
-
-const tryHelp = (prog: string) => `Try '${prog} --help' for more information.\n`;
 
 function cat(argv: string[], io: CommandIO, host: ShellHost): number {
   const o = getopt('cat', argv.slice(1), 'nu', '', { number: 'n' });
@@ -97,78 +21,6 @@ function cat(argv: string[], io: CommandIO, host: ShellHost): number {
     else io.out(text);
   }
   return status;
-}
-
-function grep(argv: string[], io: CommandIO, host: ShellHost): number {
-  const o = getopt('grep', argv.slice(1), 'qvcFwxEGinslLhHo', 'em', {
-    quiet: 'q', silent: 'q', 'invert-match': 'v', count: 'c', 'fixed-strings': 'F', 'word-regexp': 'w', 'line-regexp': 'x',
-    'extended-regexp': 'E', 'basic-regexp': 'G', 'ignore-case': 'i', 'line-number': 'n', 'no-messages': 's',
-    'files-with-matches': 'l', 'files-without-match': 'L', 'no-filename': 'h', 'with-filename': 'H', 'only-matching': 'o',
-    regexp: 'e', 'max-count': 'm',
-  });
-  const f = o.flags;
-  const patterns = o.values.get('e') ?? (o.operands.length ? [o.operands.shift()!] : undefined);
-  if (!patterns) throw new UsageError('Usage: grep [OPTION]... PATTERNS [FILE]...');
-  const sources: string[] = [];
-  for (const p of patterns.flatMap((x) => x.split('\n'))) {
-    if (f.has('F')) sources.push(p.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
-    else {
-      try {
-        sources.push(posixToJs(p, f.has('E')));
-      } catch (e) {
-        if (!(e instanceof RegexError)) throw e;
-        io.err(`grep: ${e.message}\n`);
-        return 2;
-      }
-    }
-  }
-  let src = sources.map((s) => `(?:${s})`).join('|');
-  if (f.has('x')) src = `^(?:${src})$`;
-  else if (f.has('w')) src = `(?<!\\w)(?:${src})(?!\\w)`;
-  let re: RegExp;
-  let all: RegExp;
-  try {
-    re = new RegExp(src, f.has('i') ? 'i' : '');
-    all = new RegExp(src, f.has('i') ? 'gi' : 'g');
-  } catch {
-    io.err('grep: Invalid regular expression\n');
-    return 2;
-  }
-  const max = o.values.has('m') ? Number(o.values.get('m')!.at(-1)) : Infinity;
-  const files = o.operands.length ? o.operands : ['-'];
-  const named = f.has('H') || (files.length > 1 && !f.has('h'));
-  let out = '';
-  let selected = false;
-  let error = false;
-  for (const file of files) {
-    const text = readInput('grep', file, io, host, f.has('s'));
-    if (text === undefined) {
-      error = true;
-      continue;
-    }
-    const name = file === '-' ? '(standard input)' : file;
-    const prefix = named ? `${name}:` : '';
-    let count = 0;
-    const ls = lines(text);
-    for (let i = 0; i < ls.length && count < max; i++) {
-      if (re.test(ls[i]) === f.has('v')) continue;
-      count++;
-      selected = true;
-      // like GNU grep, -q stops at the first selected line
-      if (f.has('q')) return 0;
-      if (f.has('c') || f.has('l') || f.has('L')) continue;
-      const num = f.has('n') ? `${i + 1}:` : '';
-      if (f.has('o') && !f.has('v')) {
-        for (const m of ls[i].matchAll(all)) if (m[0]) out += `${prefix}${num}${m[0]}\n`;
-      } else out += `${prefix}${num}${ls[i]}\n`;
-    }
-    if (f.has('c')) out += `${prefix}${count}\n`;
-    if (f.has('l') && count) out += `${name}\n`;
-    if (f.has('L') && !count) out += `${name}\n`;
-  }
-  if (out) io.out(out);
-  if (error) return 2;
-  return selected ? 0 : 1;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;

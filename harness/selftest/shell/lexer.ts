@@ -125,13 +125,18 @@ export class Lexer {
   private word(): Token {
     const pos = this.pos;
     const assign = this.assignPrefix();
-    if (assign?.value === undefined && assign) {
+    if (assign && assign.value === undefined) {
       // X=( ... ): the parser reads the elements as ordinary tokens up to `)`
       return { type: 'word', word: { parts: [{ kind: 'lit', text: `${assign.name}=`, quoted: false }], pos }, assign, pos };
     }
     // the whole word too, for when an assignment turns out to be an argument (`echo a=b`)
-    this.pos = pos;
-    const parts = this.readUnquoted((c) => METACHARS.has(c));
+    let parts: WordPart[];
+    if (assign && !assign.index) {
+      parts = [{ kind: 'lit', text: `${assign.name}${assign.append ? '+=' : '='}`, quoted: false }, ...assign.value!.parts];
+    } else {
+      this.pos = pos;
+      parts = this.readUnquoted((c) => METACHARS.has(c));
+    }
     if (this.pos === pos) this.error(`syntax error near unexpected token \`${this.src[pos]}'`);
     const word = { parts, pos };
     let literal: string | undefined;

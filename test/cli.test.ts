@@ -1,0 +1,135 @@
+// The CLI on bad input and on its regular jobs: one clear line naming file and line, a
+// non-zero exit, no stack trace, nothing written.
+import t from 'tap';
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main, ROOT } from '../harness/cli.js';
+
+function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  let out = '';
+  let err = '';
+  const status = main(argv, { out: (s) => (out += s), err: (s) => (err += s), isTTY: false, env });
+  return { status, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'klp-selftest-cli-'));
+function suite(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const expectedFiles = () => readdirSync(join(ROOT, 'expected'), { recursive: true }).length;
+
+t.test('malformed YAML names file and line', async (t) => {
+  const p = suite('bad-yaml.yaml', 'kernel: mainline\ntests:\n  - title: x\n    steps: [\n');
+  const r = run(['run', p]);
+  t.equal(r.status, 2);
+  t.match(r.err, /^klp-selftest: .*bad-yaml\.yaml:\d+: invalid YAML/);
+  t.equal(r.err.trim().split('\n').length, 1, 'one line');
+  t.equal(r.out, '', 'nothing ran');
+});
+
+t.test('unknown kernel model and unknown keys', async (t) => {
+  let r = run(['run', suite('model.yaml', 'kernel: linux-2.4\ntests:\n  - title: x\n    steps: [log hi]\n')]);
+  t.equal(r.status, 2);
+  t.match(r.err, /model\.yaml:1: unknown kernel model 'linux-2\.4' \(known: mainline/);
+  r = run(['run', suite('key.yaml', 'kernel: mainline\ntset:\n  - title: x\n')]);
+  t.match(r.err, /key\.yaml:2: unknown key 'tset'/);
+  r = run(['run', suite('testkey.yaml', 'kernel: mainline\ntests:\n  - title: x\n    stpes: [log hi]\n')]);
+  t.match(r.err, /testkey\.yaml:4: test 1: unknown key 'stpes'/);
+});
+
+t.test('an unknown helper is found before anything runs', async (t) => {
+  const p = suite('helper.yaml', 'kernel: mainline\ntests:\n  - title: one\n    steps:\n      - load_lp test_klp_livepatch\n      - unlaod_lp test_klp_livepatch\n');
+  const r = run(['run', p]);
+  t.equal(r.status, 2);
+  t.match(r.err, /helper\.yaml:6: test 'one', step 2 \(unlaod_lp test_klp_livepatch\): .*unlaod_lp/);
+  t.equal(r.out, '');
+});
+
+t.test('a step that does not parse', async (t) => {
+  const r = run(['run', suite('syntax.yaml', 'kernel: mainline\ntests:\n  - title: one\n    steps:\n      - if true; then log x\n')]);
+  t.equal(r.status, 2);
+  t.match(r.err, /syntax\.yaml:5: test 'one', step 1 \(if true; then log x\): /);
+});
+
+t.test('an unknown module dies with the helper message, naming the step', async (t) => {
+  const p = suite('nomod.yaml', 'kernel: mainline\ntests:\n  - title: one\n    steps:\n      - load_lp test_klp_nope\n');
+  const r = run(['trace', p]);
+  t.equal(r.status, 1);
+  t.equal(r.err, `${p}:5: test 'one', step 1 (load_lp test_klp_nope): ERROR: Can't find "test_modules/test_klp_nope.ko", try "make"\n`);
+});
+
+t.test('a bad module parameter fails the load as insmod reports it', async (t) => {
+  const p = suite('param.yaml', 'kernel: mainline\ntests:\n  - title: one\n    steps:\n      - load_lp test_klp_atomic_replace replace=abc\n');
+  const r = run(['trace', p]);
+  t.equal(r.status, 1);
+  t.match(r.err, /param\.yaml:5: test 'one', step 1 \(load_lp test_klp_atomic_replace replace=abc\): ERROR: insmod: ERROR: could not insert module test_modules\/test_klp_atomic_replace\.ko: Invalid parameters/);
+  t.match(r.out, /test_klp_atomic_replace: `abc' invalid for parameter `replace'/, 'the kernel said why');
+});
+
+t.test('a missing golden file fails the test and writes nothing', async (t) => {
+  const before = expectedFiles();
+  const p = suite('no-golden-here.yaml', 'kernel: mainline\ntests:\n  - title: just a log line\n    steps:\n      - \'log "livepatch: hello"\'\n');
+  const r = run(['run', p]);
+  t.equal(r.status, 1);
+  t.match(r.out, /# missing golden file .*expected\/mainline\/no-golden-here\/01-just-a-log-line\.log/);
+  t.match(r.out, /^not ok 1 no-golden-here: just a log line$/m);
+  t.match(r.out, /^0 passed, 1 failed$/m);
+  t.equal(expectedFiles(), before);
+});
+
+t.test('a suite name that would leave expected/ is refused', async (t) => {
+  const r = run(['run', suite('...yaml', 'kernel: mainline\ntests:\n  - title: x\n    steps: [log hi]\n')]);
+  t.equal(r.status, 2);
+  t.match(r.err, /suite name '\.\.' cannot name a golden directory/);
+});
+
+t.test('duplicate titles would share a golden file', async (t) => {
+  const r = run(['run', suite('dup.yaml', 'kernel: mainline\ntests:\n  - title: A b\n    steps: [log 1]\n  - title: a-B\n    steps: [log 2]\n')]);
+  t.equal(r.status, 2);
+  t.match(r.err, /dup\.yaml:5: test 'a-B': same golden name as test 1/);
+});
+
+t.test('update refuses to write under CI and --check only reports', async (t) => {
+  const p = suite('ci.yaml', 'kernel: mainline\ntests:\n  - title: x\n    steps: [log hi]\n');
+  const before = expectedFiles();
+  let r = run(['update', p], { CI: 'true' });
+  t.equal(r.status, 2);
+  t.match(r.err, /CI is set: refusing to write golden files/);
+  r = run(['update', '--check', p], { CI: 'true' });
+  t.equal(r.status, 1, 'a file would be created');
+  t.match(r.out, /would be created: .*expected\/mainline\/ci\/01-x\.log/);
+  t.equal(expectedFiles(), before);
+  t.notOk(existsSync(join(ROOT, 'expected/mainline/ci')));
+});
+
+t.test('the golden logs in the tree are up to date', async (t) => {
+  const r = run(['update', '--check']);
+  t.equal(r.status, 0, r.out);
+  t.match(r.out, /0 created, 0 updated, \d+ unchanged \(check only/);
+});
+
+t.test('a mismatch prints the diff as check_result does', async (t) => {
+  const p = suite('test-livepatch.yaml', 'kernel: mainline\ntests:\n  - title: basic function patching\n    steps:\n      - load_lp test_klp_livepatch\n      - disable_lp test_klp_livepatch\n');
+  // the golden file of the real suite's first test expects a final "% rmmod" line
+  const r = run(['run', p]);
+  t.equal(r.status, 1);
+  // what GNU diff -upr prints for it, function context cut at 40 characters included
+  t.match(r.out, /# --- expected\n# \+\+\+ result\n# @@ -9,4 \+9,3 @@ livepatch: 'test_klp_livepatch': initial\n/);
+  t.match(r.out, /^# -% rmmod test_klp_livepatch$/m);
+});
+
+t.test('the binary prints one line and no stack trace', async (t) => {
+  const p = suite('bin.yaml', 'kernel: mainline\ntests: 3\n');
+  const r = await execa(process.execPath, [join(ROOT, 'bin/klp-selftest.js'), 'run', p], { reject: false });
+  t.equal(r.exitCode, 2);
+  t.equal(r.stderr.split('\n').length, 1);
+  t.notMatch(r.stderr, /at .*\.ts:\d+/);
+  const u = await execa(process.execPath, [join(ROOT, 'bin/klp-selftest.js'), 'frobnicate'], { reject: false });
+  t.equal(u.exitCode, 2);
+  t.match(u.stderr, /^klp-selftest: unknown command 'frobnicate'/);
+});
