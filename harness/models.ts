@@ -5,11 +5,16 @@
 import type { KlpModel } from './livepatch/model.js';
 import { mainline } from './livepatch/models/mainline.js';
 import type { ModuleSource } from './module_api.js';
+import type { FunctionsFlavour } from './selftest/functions.js';
 import { mainlineModules } from '../modules/mainline/index.js';
+import { poc2023Modules } from '../modules/poc-2023/index.js';
+import { v12025Modules } from '../modules/v1-2025/index.js';
+import { poc2023 } from './livepatch/models/poc-2023.js';
+import { v12025 } from './livepatch/models/v1-2025.js';
 
 export interface FunctionsDialect {
-  /** how the scripts load modules: `insmod test_modules/X.ko` or `modprobe X` */
-  loader: 'insmod' | 'modprobe';
+  /** the functions.sh the model's scripts were written against */
+  flavour: FunctionsFlavour;
 }
 
 export interface KernelModelDefinition {
@@ -22,6 +27,14 @@ export interface KernelModelDefinition {
   /** the kernel versions the model stands for, oldest and newest; the newest is the default */
   readonly versions: [[number, number], [number, number]];
 }
+
+/** the mainline modules by name, for the proposals that keep some of them */
+function mainlineOnly(...names: string[]): ModuleSource[] {
+  return mainlineModules.filter((m) => names.includes(m.name));
+}
+
+/** mainline modules that predate the proposals and that the series did not touch */
+const UNTOUCHED = ['test_klp_livepatch', 'test_klp_atomic_replace', 'test_klp_shadow_vars', 'test_klp_syscall'];
 
 function moduleMap(...sets: ModuleSource[][]): Map<string, ModuleSource> {
   // later sets override earlier ones: a proposal's version of a module wins over mainline's
@@ -36,10 +49,34 @@ const MODELS: KernelModelDefinition[] = [
     description: 'Linux 6.12-7.3 livepatch core and selftests',
     klp: mainline,
     modules: moduleMap(mainlineModules),
-    dialect: { loader: 'insmod' },
+    dialect: { flavour: 'mainline' },
     versions: [
       [6, 12],
       [7, 3],
+    ],
+  },
+  {
+    name: 'poc-2023',
+    description: '[POC 0/7] livepatch: Make livepatch states, callbacks, and shadow variables work together (2023-11-10)',
+    klp: poc2023,
+    // the callbacks test modules are gone (POC 5/7); the speaker modules replace them
+    modules: moduleMap(mainlineOnly(...UNTOUCHED), poc2023Modules),
+    dialect: { flavour: 'poc-2023' },
+    versions: [
+      [6, 7],
+      [6, 7],
+    ],
+  },
+  {
+    name: 'v1-2025',
+    description: '[PATCH v1 00/19] livepatch: Better integrate callbacks and shadow variables with the states API (2025-01-15)',
+    klp: v12025,
+    // the callbacks test modules are gone (16/19); the speaker modules replace them
+    modules: moduleMap(mainlineOnly(...UNTOUCHED), v12025Modules),
+    dialect: { flavour: 'v1-2025' },
+    versions: [
+      [6, 13],
+      [6, 13],
     ],
   },
 ];

@@ -46,9 +46,18 @@ export interface HelperContext {
   dmesg(): string;
   /** where start_test keeps the canary line (LAST_DMESG) */
   lastDmesg: string | undefined;
-  /** how the dialect spells a module load in the log and on the command line */
-  loader: 'insmod' | 'modprobe';
+  /** which functions.sh: mainline's, or the one a proposal was written against */
+  flavour: FunctionsFlavour;
 }
+
+/**
+ * The functions.sh versions the models' scripts use:
+ * - mainline: 7.3, `insmod test_modules/X.ko`;
+ * - v1-2025: 6.13 plus the series' helpers (read_module_param, write_module_param,
+ *   disable_lp_nowait, check_object_patched) and $SYSFS_MODULE_DIR;
+ * - poc-2023: the 6.7-era `modprobe X` version plus the POC's helpers.
+ */
+export type FunctionsFlavour = 'mainline' | 'v1-2025' | 'poc-2023';
 
 export function loopUntil(ctx: HelperContext, cond: () => boolean): boolean {
   for (let i = 0; ; i++) {
@@ -75,20 +84,35 @@ function captured(r: ToolResult): string {
   return (r.stdout + r.stderr).replace(/\n+$/, '');
 }
 
-export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImpl> {
+export function selftestFunctions(ctx: HelperContext): Record<string, CommandImpl> {
+  const flavour = ctx.flavour;
+  const modprobe = flavour === 'poc-2023';
+  const SYSFS_MODULE_DIR = '/sys/module';
   const modPath = (mod: string) => `test_modules/${mod}.ko`;
 
-  const loadCommand = (mod: string, args: string[]) =>
-    ctx.loader === 'insmod' ? ['insmod', modPath(mod), ...args] : ['modprobe', mod, ...args];
+  const loadCommand = (mod: string, args: string[]) => (modprobe ? ['modprobe', mod, ...args] : ['insmod', modPath(mod), ...args]);
 
-  /** is_livepatch_mod(): dies when the module was not built */
+  /** is_livepatch_mod(): the insmod versions die when the module was not built */
   function is_livepatch_mod(mod: string, io: CommandIO): boolean {
-    const info = ctx.tool(['modinfo', ctx.loader === 'insmod' ? modPath(mod) : mod]);
+    const info = ctx.tool(['modinfo', modprobe ? mod : modPath(mod)]);
     if (info.status !== 0) {
-      if (ctx.loader === 'insmod') die(ctx, io, `Can't find "${modPath(mod)}", try "make"`);
+      if (!modprobe) die(ctx, io, `Can't find "${modPath(mod)}", try "make"`);
       return false;
     }
     return /^livepatch:\s+Y$/m.test(info.stdout);
+  }
+
+  /** assert_mod (modprobe versions): skip when the module is not installed */
+  function assert_mod(mod: string, io: CommandIO): void {
+    if (!modprobe) return;
+    if (ctx.tool(['modprobe', '--dry-run', mod]).status !== 0)
+      skip(ctx, io, `unable to load module ${mod}, verify CONFIG_TEST_LIVEPATCH=m and run self-tests as root`);
+  }
+
+  /** functions.sh keeps the output of the last tool in the global `ret` */
+  function setRet(io: CommandIO, value: string): string {
+    io.shell.setVar('ret', value);
+    return value;
   }
 
   function logLoad(mod: string, args: string[]): void {
@@ -99,12 +123,13 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
 
   function __load_mod(mod: string, args: string[], io: CommandIO): void {
     logLoad(mod, args);
-    const ret = captured(ctx.tool(loadCommand(mod, args)));
+    const ret = setRet(io, captured(ctx.tool(loadCommand(mod, args))));
     if (ret !== '') die(ctx, io, ret);
     if (!loopUntil(ctx, () => ctx.exists(`/sys/module/${mod}`))) die(ctx, io, `failed to load module ${mod}`);
   }
 
   function load_lp_nowait(mod: string, args: string[], io: CommandIO): void {
+    assert_mod(mod, io);
     if (!is_livepatch_mod(mod, io)) die(ctx, io, `module ${mod} is not a livepatch`);
     __load_mod(mod, args, io);
     if (!loopUntil(ctx, () => ctx.exists(`${SYSFS_KLP_DIR}/${mod}`))) die(ctx, io, `failed to load module ${mod} (sysfs)`);
@@ -114,9 +139,78 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
     if (!loopUntil(ctx, () => ctx.read(`/sys/module/${mod}/refcnt`)?.replace(/\n+$/, '') === '0'))
       die(ctx, io, `failed to unload module ${mod} (refcnt)`);
     ctx.log(`% rmmod ${mod}`);
-    const ret = captured(ctx.tool(['rmmod', mod]));
+    const ret = setRet(io, captured(ctx.tool(['rmmod', mod])));
     if (ret !== '') die(ctx, io, ret);
-    if (!loopUntil(ctx, () => !ctx.exists(`/sys/module/${mod}`))) die(ctx, io, `failed to unload module ${mod} (/sys/module)`);
+    if (!loopUntil(ctx, () => !ctx.exists(`${SYSFS_MODULE_DIR}/${mod}`))) die(ctx, io, `failed to unload module ${mod} (${SYSFS_MODULE_DIR})`);
+  }
+
+  function disable_lp_nowait(mod: string, io: CommandIO): void {
+    ctx.log(`% echo 0 > ${SYSFS_KLP_DIR}/${mod}/enabled`);
+    ctx.write(`${SYSFS_KLP_DIR}/${mod}/enabled`, '0', io);
+  }
+
+  function check_sysfs_value(mod: string, rel_path: string, expected_value: string, io: CommandIO): void {
+    const path = `${SYSFS_KLP_DIR}/${mod}/${rel_path}`;
+    const value = (ctx.read(path) ?? '').replace(/\n+$/, '');
+    if (value !== expected_value) die(ctx, io, `Unexpected value in ${path}: ${expected_value} vs. ${value}`);
+  }
+
+  /** the helpers each proposal's functions.sh adds */
+  function seriesHelpers(): Record<string, CommandImpl> {
+    const check_object_patched: CommandImpl = ([livepatch_module, objname, expected_value], io) => {
+      need([livepatch_module, objname, expected_value], 3, 'check_object_patched LIVEPATCH OBJECT VALUE', io);
+      check_sysfs_value(livepatch_module, `${objname}/patched`, expected_value, io);
+      return 0;
+    };
+    if (flavour === 'v1-2025')
+      return {
+        check_object_patched,
+        disable_lp_nowait: ([mod], io) => {
+          need([mod], 1, 'disable_lp_nowait MODULE', io);
+          disable_lp_nowait(mod, io);
+          return 0;
+        },
+        read_module_param: ([mod, param], io) => {
+          need([mod, param], 2, 'read_module_param MODULE PARAM', io);
+          const path = `${SYSFS_MODULE_DIR}/${mod}/parameters/${param}`;
+          ctx.log(`% cat ${path}`);
+          const r = ctx.read(path);
+          const val = (r ?? `cat: ${path}: No such file or directory`).replace(/\n+$/, '');
+          // upstream logs $ret here, the global left by the last load or unload, not $val
+          if (val !== '') ctx.log(`${mod}:${param}: ${io.shell.getVar('ret') ?? ''}`);
+          return 0;
+        },
+        write_module_param: ([mod, param, val], io) => {
+          need([mod, param, val], 3, 'write_module_param MODULE PARAM VALUE', io);
+          const path = `${SYSFS_MODULE_DIR}/${mod}/parameters/${param}`;
+          ctx.log(`% echo ${val} > ${path}`);
+          ctx.write(path, val, io);
+          return 0;
+        },
+      };
+    if (flavour === 'poc-2023')
+      return {
+        check_object_patched,
+        read_module_param: ([mod, param], io) => {
+          need([mod, param], 2, 'read_module_param MODULE PARAM', io);
+          const path = `/sys/module/${mod}/parameters/${param}`;
+          ctx.log(`% cat ${path}`);
+          const r = ctx.read(path);
+          const ret = setRet(io, (r ?? `cat: ${path}: No such file or directory`).replace(/\n+$/, ''));
+          if (ret !== '') die(ctx, io, ret);
+          return 0;
+        },
+        set_module_param: ([mod, param, val], io) => {
+          need([mod, param, val], 3, 'set_module_param MODULE PARAM VALUE', io);
+          const path = `/sys/module/${mod}/parameters/${param}`;
+          ctx.log(`% echo ${val} > ${path}`);
+          ctx.write(path, val, io);
+          if (!loopUntil(ctx, () => ctx.read(path)?.replace(/\n+$/, '') === val))
+            die(ctx, io, `failed to set parameter ${param} for ${mod} module to the value ${val}`);
+          return 0;
+        },
+      };
+    return {};
   }
 
   function cleanup_tracing(io: CommandIO): void {
@@ -151,6 +245,7 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
 
     load_mod: ([mod, ...args], io) => {
       need([mod], 1, 'load_mod MODULE [ARGS...]', io);
+      assert_mod(mod, io);
       if (is_livepatch_mod(mod, io)) die(ctx, io, `use load_lp() to load the livepatch module ${mod}`);
       __load_mod(mod, args, io);
       return 0;
@@ -172,7 +267,7 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
     load_failing_mod: ([mod, ...args], io) => {
       need([mod], 1, 'load_failing_mod MODULE [ARGS...]', io);
       logLoad(mod, args);
-      const ret = captured(ctx.tool(loadCommand(mod, args)));
+      const ret = setRet(io, captured(ctx.tool(loadCommand(mod, args))));
       if (ret === '') die(ctx, io, `${mod} unexpectedly loaded`);
       ctx.log(ret);
       return 0;
@@ -192,11 +287,12 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
 
     disable_lp: ([mod], io) => {
       need([mod], 1, 'disable_lp MODULE', io);
-      ctx.log(`% echo 0 > ${SYSFS_KLP_DIR}/${mod}/enabled`);
-      ctx.write(`${SYSFS_KLP_DIR}/${mod}/enabled`, '0', io);
+      disable_lp_nowait(mod, io);
       if (!loopUntil(ctx, () => !ctx.exists(`${SYSFS_KLP_DIR}/${mod}`))) die(ctx, io, `failed to disable livepatch ${mod}`);
       return 0;
     },
+
+    ...seriesHelpers(),
 
     set_pre_patch_ret: ([mod, ret], io) => {
       need([mod, ret], 2, 'set_pre_patch_ret MODULE VALUE', io);
@@ -283,9 +379,7 @@ export function mainlineFunctions(ctx: HelperContext): Record<string, CommandImp
 
     check_sysfs_value: ([mod, rel_path, expected_value], io) => {
       need([mod, rel_path, expected_value], 3, 'check_sysfs_value MODULE PATH VALUE', io);
-      const path = `${SYSFS_KLP_DIR}/${mod}/${rel_path}`;
-      const value = (ctx.read(path) ?? '').replace(/\n+$/, '');
-      if (value !== expected_value) die(ctx, io, `Unexpected value in ${path}: ${expected_value} vs. ${value}`);
+      check_sysfs_value(mod, rel_path, expected_value, io);
       return 0;
     },
   };

@@ -10,7 +10,7 @@ import { insmod, modinfo, modprobe, rmmod, type ToolResult } from '../userspace/
 import { sysctl } from '../userspace/procps.js';
 import { PROGRAMS, type Program } from '../userspace/programs.js';
 import { filterLog } from './check_result.js';
-import { FUNCTIONS_VARIABLES, mainlineFunctions, type HelperContext } from './functions.js';
+import { FUNCTIONS_VARIABLES, selftestFunctions, type HelperContext } from './functions.js';
 import { MachineFs, fsError } from './machine_fs.js';
 import { Shell } from './shell/interpreter.js';
 import type { CommandImpl, CommandIO, FsError, ShellHost } from './shell/host.js';
@@ -53,7 +53,7 @@ export class SelftestSession implements ShellHost {
     };
     const session = this;
     this.ctx = {
-      loader: model.dialect.loader,
+      flavour: model.dialect.flavour,
       lastDmesg: undefined,
       log: (msg) => session.kmsg(msg),
       tool: (argv) => session.runTool(argv),
@@ -69,7 +69,7 @@ export class SelftestSession implements ShellHost {
       date: () => k.clock.rfc3339ns(),
       dmesg: () => session.runTool(['dmesg']).stdout,
     };
-    this.helpers = mainlineFunctions(this.ctx);
+    this.helpers = selftestFunctions(this.ctx);
     this.shell = new Shell(this, {
       stdout: (t) => (this.stdout += t),
       stderr: (t) => (this.stderr += t),

@@ -1,0 +1,5 @@
+// The test modules of the poc-2023 series (see ../../harness/models.ts for the full set the
+// model loads, which includes the mainline modules of that era).
+import type { ModuleSource } from '../../harness/module_api.js';
+
+export const poc2023Modules: ModuleSource[] = [];
