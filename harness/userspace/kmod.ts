@@ -3,7 +3,7 @@
  * checks before the system call, and the same error lines after it.
  */
 import type { Machine } from '../boot.js';
-import { EEXIST, modStrerror, strerror } from '../kernel/errno.js';
+import { EEXIST, ENOENT, modStrerror, strerror } from '../kernel/errno.js';
 import { Module } from '../kernel/module.js';
 import type { ModuleSource } from '../module_api.js';
 
@@ -61,20 +61,23 @@ export function rmmod(machine: Machine, argv: string[]): ToolResult {
 
 export function modprobe(machine: Machine, argv: string[]): ToolResult {
   const { k } = machine;
-  const remove = argv[0] === '-r' || argv[0] === '--remove';
-  const words = remove ? argv.slice(1) : argv;
-  const [name0, ...args] = words;
+  const flags = argv.filter((a) => a.startsWith('-'));
+  const remove = flags.includes('-r') || flags.includes('--remove');
+  const dryRun = flags.includes('-n') || flags.includes('--dry-run');
+  const [name0, ...args] = argv.filter((a) => !a.startsWith('-'));
   if (!name0) return fail('modprobe: ERROR: missing parameters. See -h.\n');
   const name = name0.replace(/-/g, '_');
-  if (remove) return rmmod(machine, [name]);
   const src = machine.model.modules.get(name);
+  if (remove) return dryRun ? ok() : rmmod(machine, [name]);
   if (!src) return fail(`modprobe: FATAL: Module ${name} not found in directory /lib/modules/${k.config.release}\n`);
   // modprobe does nothing for a module that is already loaded
-  if (k.modules.find(name)) return ok();
+  if (dryRun || k.modules.find(name)) return ok();
   const err = initModule(machine, src, args);
-  if (err === -EEXIST) return ok();
-  if (err) return fail(`modprobe: ERROR: could not insert '${name}': ${modStrerror(err)}\n`);
-  return ok();
+  if (!err || err === -EEXIST) return ok();
+  // kmod's modprobe words two errnos itself and prints strerror() for the rest
+  if (err === -ENOENT)
+    return fail(`modprobe: ERROR: could not insert '${name}': Unknown symbol in module, or unknown parameter (see dmesg)\n`);
+  return fail(`modprobe: ERROR: could not insert '${name}': ${strerror(err)}\n`);
 }
 
 /** modinfo: the module's static information, read without loading it */
