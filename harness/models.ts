@@ -9,6 +9,8 @@ import type { FunctionsFlavour } from './selftest/functions.js';
 import { mainlineModules } from '../modules/mainline/index.js';
 import { poc2023Modules } from '../modules/poc-2023/index.js';
 import { v12025Modules } from '../modules/v1-2025/index.js';
+import { shadowGc2022Modules } from '../modules/shadow-gc-2022/index.js';
+import { shadowGc2022 } from './livepatch/models/shadow-gc-2022.js';
 import { poc2023 } from './livepatch/models/poc-2023.js';
 import { v12025 } from './livepatch/models/v1-2025.js';
 
@@ -77,6 +79,17 @@ const MODELS: KernelModelDefinition[] = [
     versions: [
       [6, 13],
       [6, 13],
+    ],
+  },
+  {
+    name: 'shadow-gc-2022',
+    description: '[PATCH v2 0/4] livepatch: Add garbage collection for shadow variables (2022-10-26)',
+    klp: shadowGc2022,
+    modules: moduleMap(mainlineOnly(...UNTOUCHED), shadowGc2022Modules),
+    dialect: { flavour: 'v6.1' },
+    versions: [
+      [6, 1],
+      [6, 1],
     ],
   },
 ];

@@ -35,6 +35,8 @@ import {
   type klp_shadow_dtor_t,
 } from './livepatch/shadow.js';
 import { klp_get_prev_state, klp_get_state } from './livepatch/state.js';
+import * as gc from './livepatch/shadow_types.js';
+import type { klp_shadow_type } from './livepatch/shadow_types.js';
 
 export interface Param<T> {
   readonly value: T;
@@ -191,6 +193,18 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
 
     register_kprobe: (p: kprobe) => machine.kprobes.register_kprobe(p),
     unregister_kprobe: (p: kprobe) => machine.kprobes.unregister_kprobe(p),
+
+    /** shadow-gc-2022's type-based shadow variable API (same C names, other signatures) */
+    shadow_gc: {
+      klp_shadow_register: (t: klp_shadow_type) => gc.klp_shadow_register(klp, t),
+      klp_shadow_unregister: (t: klp_shadow_type) => gc.klp_shadow_unregister(klp, t),
+      klp_shadow_get: (obj: object, t: klp_shadow_type) => gc.klp_shadow_get(klp, obj, t),
+      klp_shadow_alloc: (obj: object, t: klp_shadow_type, size: number, ctor_data?: unknown) => gc.klp_shadow_alloc(klp, obj, t, size, ctor_data),
+      klp_shadow_get_or_alloc: (obj: object, t: klp_shadow_type, size: number, ctor_data?: unknown) =>
+        gc.klp_shadow_get_or_alloc(klp, obj, t, size, ctor_data),
+      klp_shadow_free: (obj: object, t: klp_shadow_type) => gc.klp_shadow_free(klp, obj, t),
+      klp_shadow_free_all: (t: klp_shadow_type) => gc.klp_shadow_free_all(klp, t),
+    },
 
     klp_enable_patch: (patch: klp_patch) => klp_enable_patch(klp, patch),
     klp_get_state: (patch: klp_patch, id: number) => klp_get_state(patch, id),

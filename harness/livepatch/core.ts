@@ -296,6 +296,8 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
   if (!ret) {
     for (const obj of klp_for_each_object(patch)) {
       if (!klp_is_object_loaded(obj)) continue;
+      ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
+      if (ret) break;
       ret = klp_pre_patch_callback(obj);
       if (ret) {
         pr_warn(klp, `pre-patch callback failed for object '${klp_object_name(obj)}'\n`);
@@ -364,6 +366,7 @@ function klp_cleanup_module_patches_limited(klp: Klp, mod: Module, limit: klp_pa
       pr_notice(klp, `reverting patch '${patch.mod.name}' on unloading module '${obj.name}'\n`);
       klp_unpatch_object(klp, obj);
       klp_post_unpatch_callback(obj);
+      klp.model.object_post_unpatch?.(klp, obj);
       klp_free_object_loaded(obj);
       break;
     }
@@ -389,6 +392,8 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
         return klp_module_coming_err(klp, mod, patch, obj, ret);
       }
       pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${mod.name}'\n`);
+      ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
+      if (ret) return klp_module_coming_err(klp, mod, patch, obj, ret);
       ret = klp_pre_patch_callback(obj);
       if (ret) {
         pr_warn(klp, `pre-patch callback failed for object '${obj.name}'\n`);

@@ -40,6 +40,8 @@ export interface klp_object {
   name?: string | null;
   funcs?: klp_func[] | null;
   callbacks?: klp_callbacks;
+  /** shadow-gc-2022: the shadow variable types this object uses */
+  shadow_types?: import('./shadow_types.js').klp_shadow_type[];
 
   // internal
   func_list?: klp_func[];

@@ -4,7 +4,7 @@
  * series change the kernel's code; everything else is shared.
  */
 import type { Klp } from './klp.js';
-import type { klp_patch } from './livepatch.js';
+import type { klp_object, klp_patch } from './livepatch.js';
 
 export interface KlpModel {
   readonly name: string;
@@ -29,4 +29,12 @@ export interface KlpModel {
   complete_replaced_states?(klp: Klp, patch: klp_patch): void;
   /** klp_complete_transition(), after the per-object post callbacks */
   complete_states?(klp: Klp, patch: klp_patch, target: number): void;
+
+  /**
+   * Before a loaded object's pre_patch callback, at enable and when its module comes (the
+   * shadow-gc series registers the object's shadow types here); an errno fails it.
+   */
+  object_pre_patch?(klp: Klp, obj: klp_object): number;
+  /** After an object's post_unpatch callback, at unpatching completion and when its module goes */
+  object_post_unpatch?(klp: Klp, obj: klp_object): void;
 }

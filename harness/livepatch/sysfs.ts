@@ -55,9 +55,9 @@ export function klp_patch_attrs(klp: Klp, patch: klp_patch): KobjAttribute[] {
     { name: 'enabled', mode: 0o644, show: () => `${patch.enabled ? 1 : 0}\n`, store: (b) => enabled_store(klp, patch, b) },
     { name: 'transition', mode: 0o444, show: () => `${patch === klp.klp_transition_patch ? 1 : 0}\n` },
     { name: 'force', mode: 0o200, store: (b) => force_store(klp, patch, b) },
-    { name: 'replace', mode: 0o444, show: () => `${patch.replace ? 1 : 0}\n` },
   ];
-  // stack_order appeared in 6.13
+  // replace appeared in 6.11, stack_order in 6.13
+  if (klp.k.versionAtLeast(6, 11)) attrs.push({ name: 'replace', mode: 0o444, show: () => `${patch.replace ? 1 : 0}\n` });
   if (klp.k.versionAtLeast(6, 13)) attrs.push({ name: 'stack_order', mode: 0o444, show: () => stack_order_show(klp, patch) });
   return attrs;
 }

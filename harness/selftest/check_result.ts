@@ -28,8 +28,20 @@ export function filterLog(dmesg: string, lastDmesg: string, filter: LogFilter = 
   if (lines[lines.length - 1] === '') lines.pop();
   const start = lines.indexOf(lastDmesg);
   if (start < 0) return undefined;
+  return applyFilter(lines.slice(start + 1), filter);
+}
+
+/**
+ * The older check_result: `dmesg | comm --nocheck-order -13 "$SAVED_DMESG" -`, then the
+ * same filter. The log only grows, so what comm finds new is what follows the saved lines.
+ */
+export function filterNewLines(dmesg: string, savedLines: number, filter: LogFilter = MAINLINE_FILTER): string {
+  const lines = dmesg.split('\n').filter(Boolean).slice(savedLines);
+  return applyFilter(lines, filter);
+}
+
+function applyFilter(lines: string[], filter: LogFilter): string {
   const kept = lines
-    .slice(start + 1)
     .filter((l) => filter.keep.some((k) => l.includes(k)))
     .filter((l) => !filter.drop.test(l))
     .map((l) => l.replace(/^\[[ 0-9.]*\] /, '').replace(/^\[[ ]*[CT][0-9]*\] /, ''));

@@ -46,6 +46,8 @@ export interface HelperContext {
   dmesg(): string;
   /** where start_test keeps the canary line (LAST_DMESG) */
   lastDmesg: string | undefined;
+  /** the 6.1-era start_test saves the log instead: how many lines it had */
+  savedDmesgLines?: number;
   /** which functions.sh: mainline's, or the one a proposal was written against */
   flavour: FunctionsFlavour;
 }
@@ -55,9 +57,11 @@ export interface HelperContext {
  * - mainline: 7.3, `insmod test_modules/X.ko`;
  * - v1-2025: 6.13 plus the series' helpers (read_module_param, write_module_param,
  *   disable_lp_nowait, check_object_patched) and $SYSFS_MODULE_DIR;
- * - poc-2023: the 6.7-era `modprobe X` version plus the POC's helpers.
+ * - poc-2023: the 6.7-era `modprobe X` version plus the POC's helpers;
+ * - v6.1: the `modprobe X` version whose start_test saves dmesg and check_result keeps
+ *   the lines `comm -13` finds new, instead of looking for a canary.
  */
-export type FunctionsFlavour = 'mainline' | 'v1-2025' | 'poc-2023';
+export type FunctionsFlavour = 'mainline' | 'v1-2025' | 'poc-2023' | 'v6.1';
 
 export function loopUntil(ctx: HelperContext, cond: () => boolean): boolean {
   for (let i = 0; ; i++) {
@@ -86,7 +90,7 @@ function captured(r: ToolResult): string {
 
 export function selftestFunctions(ctx: HelperContext): Record<string, CommandImpl> {
   const flavour = ctx.flavour;
-  const modprobe = flavour === 'poc-2023';
+  const modprobe = flavour === 'poc-2023' || flavour === 'v6.1';
   const SYSFS_MODULE_DIR = '/sys/module';
   const modPath = (mod: string) => `test_modules/${mod}.ko`;
 
@@ -305,6 +309,13 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     },
 
     start_test: ([test = ''], io) => {
+      if (flavour === 'v6.1') {
+        // save_dmesg: check_result later keeps what `comm -13` finds new, the lines after these
+        ctx.savedDmesgLines = ctx.dmesg().split('\n').filter(Boolean).length;
+        io.out(`TEST: ${test} ... `);
+        ctx.log(`===== TEST: ${test} =====`);
+        return 0;
+      }
       const last_dmesg_msg = `livepatch kselftest timestamp: ${ctx.date()}`;
       ctx.log(last_dmesg_msg);
       const find = () => ctx.dmesg().split('\n').find((l) => l.includes(last_dmesg_msg));
