@@ -10,6 +10,7 @@ import { vmlinux_init, type Vmlinux } from './kernel/vmlinux.js';
 import { klp_init } from './livepatch/core.js';
 import type { Klp } from './livepatch/klp.js';
 import type { KernelModelDefinition } from './models.js';
+import { modprobe } from './userspace/kmod.js';
 
 export interface Machine {
   readonly k: Kernel;
@@ -28,6 +29,7 @@ export function boot(model: KernelModelDefinition, config: Partial<KernelConfig>
   new FunctionTracer(k);
   const kprobes = new Kprobes(k);
   const klp = klp_init(k, model.klp);
+  const machine: Machine = { k, klp, vmlinux, kprobes, model };
   k.vfs.mkdirs('/sys/kernel/debug/dynamic_debug');
   k.vfs.createFile(
     '/sys/kernel/debug/dynamic_debug/control',
@@ -38,7 +40,9 @@ export function boot(model: KernelModelDefinition, config: Partial<KernelConfig>
       return err ? err : buf.length;
     },
   );
+  // what request_module() runs: modprobe with this model's modules
+  k.usermodehelper = (argv) => modprobe(machine, argv.slice(1)).status;
   k.vfs.mkdirs('/dev');
   k.vfs.createFile('/dev/kmsg', 0o644, undefined, (buf) => k.log.devkmsgWrite(buf));
-  return { k, klp, vmlinux, kprobes, model };
+  return machine;
 }

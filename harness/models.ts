@@ -10,6 +10,8 @@ import { mainlineModules } from '../modules/mainline/index.js';
 import { poc2023Modules } from '../modules/poc-2023/index.js';
 import { v12025Modules } from '../modules/v1-2025/index.js';
 import { shadowGc2022Modules } from '../modules/shadow-gc-2022/index.js';
+import { split2020Modules } from '../modules/split-2020/index.js';
+import { split2020 } from './livepatch/models/split-2020.js';
 import { shadowGc2022 } from './livepatch/models/shadow-gc-2022.js';
 import { poc2023 } from './livepatch/models/poc-2023.js';
 import { v12025 } from './livepatch/models/v1-2025.js';
@@ -26,6 +28,8 @@ export interface KernelModelDefinition {
   /** the test modules available to `insmod test_modules/X.ko` / `modprobe X` */
   readonly modules: ReadonlyMap<string, ModuleSource>;
   readonly dialect: FunctionsDialect;
+  /** the test modules are built with the kernel (lib/livepatch) rather than out of tree */
+  readonly modulesInTree: boolean;
   /** the kernel versions the model stands for, oldest and newest; the newest is the default */
   readonly versions: [[number, number], [number, number]];
 }
@@ -52,6 +56,7 @@ const MODELS: KernelModelDefinition[] = [
     klp: mainline,
     modules: moduleMap(mainlineModules),
     dialect: { flavour: 'mainline' },
+    modulesInTree: false,
     versions: [
       [6, 12],
       [7, 3],
@@ -64,6 +69,7 @@ const MODELS: KernelModelDefinition[] = [
     // the callbacks test modules are gone (POC 5/7); the speaker modules replace them
     modules: moduleMap(mainlineOnly(...UNTOUCHED), poc2023Modules),
     dialect: { flavour: 'poc-2023' },
+    modulesInTree: true,
     versions: [
       [6, 7],
       [6, 7],
@@ -76,6 +82,7 @@ const MODELS: KernelModelDefinition[] = [
     // the callbacks test modules are gone (16/19); the speaker modules replace them
     modules: moduleMap(mainlineOnly(...UNTOUCHED), v12025Modules),
     dialect: { flavour: 'v1-2025' },
+    modulesInTree: false,
     versions: [
       [6, 13],
       [6, 13],
@@ -87,9 +94,22 @@ const MODELS: KernelModelDefinition[] = [
     klp: shadowGc2022,
     modules: moduleMap(mainlineOnly(...UNTOUCHED), shadowGc2022Modules),
     dialect: { flavour: 'v6.1' },
+    modulesInTree: true,
     versions: [
       [6, 1],
       [6, 1],
+    ],
+  },
+  {
+    name: 'split-2020',
+    description: '[POC 00/23] livepatch: Split livepatch module per-object (2020-01-17, v5.5-rc6)',
+    klp: split2020,
+    modules: moduleMap(split2020Modules),
+    dialect: { flavour: 'v5.5' },
+    modulesInTree: true,
+    versions: [
+      [5, 5],
+      [5, 5],
     ],
   },
 ];

@@ -23,7 +23,8 @@ import type { Task } from './kernel/sched.js';
 import { SeqFile, seq_printf } from './kernel/seq_file.js';
 import { msleep, WorkStruct } from './kernel/timer.js';
 import { klp_enable_patch } from './livepatch/core.js';
-import type { klp_patch } from './livepatch/livepatch.js';
+import type { klp_object, klp_patch } from './livepatch/livepatch.js';
+import { klp_add_object } from './livepatch/split.js';
 import {
   klp_shadow_alloc,
   klp_shadow_free,
@@ -165,6 +166,15 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
     schedule_work: (w: WorkStruct) => k.sched.queue_work(w),
     flush_work: (w: WorkStruct) => k.sched.flush_work(w),
+    cancel_work_sync: (w: WorkStruct) => k.sched.cancel_work_sync(w),
+    /** find_module() (under module_mutex in C) */
+    find_module: (name: string) => k.modules.find(name),
+    /** a symbol another module exports (resolved at load time, like the module loader does) */
+    symbol_get(name: string): KFunc {
+      const f = k.kallsyms.lookupName(name);
+      if (!f) throw new Error(`${THIS_MODULE.name}: Unknown symbol ${name}`);
+      return f;
+    },
 
     /** proc_create_single(): a read-only /proc file backed by a show function */
     proc_create_single(name: string, mode: number, show: KFunc) {
@@ -207,6 +217,8 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
 
     klp_enable_patch: (patch: klp_patch) => klp_enable_patch(klp, patch),
+    /** split-2020: a per-object livepatch module hands its object to the main patch */
+    klp_add_object: (obj: klp_object) => klp_add_object(klp, obj),
     klp_get_state: (patch: klp_patch, id: number) => klp_get_state(patch, id),
     klp_get_prev_state: (id: number) => klp_get_prev_state(klp, id),
     klp_shadow_get: (obj: object, id: number): ShadowData | null => klp_shadow_get(klp, obj, id),

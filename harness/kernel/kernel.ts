@@ -155,6 +155,9 @@ export class Kernel {
    */
   klp_update_patch_state: ((task: Task) => void) | undefined;
 
+  /** call_usermodehelper(): runs a user-space program (modprobe) and returns its exit code */
+  usermodehelper: ((argv: string[]) => number) | undefined;
+
   cpuOnline(cpu: number): boolean {
     return cpu >= 0 && cpu < this.config.nrCpus;
   }

@@ -96,8 +96,10 @@ export class Scheduler {
   }
 
   /**
-   * flush_work(): wait for the work to finish. Queued work runs now; sleeping work is
-   * woken until it ends (its wait condition is expected to have been cleared).
+   * flush_work() / cancel_work_sync() on running work: the caller sleeps while virtual
+   * time passes, until the work ends. Queued work runs now. Called from inside the
+   * scheduler (a work item flushing another), time cannot pass, so the sleeping work is
+   * woken at once instead.
    */
   flush_work(work: WorkStruct): void {
     const i = this.runnable.indexOf(work);
@@ -107,9 +109,22 @@ export class Scheduler {
     }
     for (let guard = 0; work.running; guard++) {
       if (guard > 1_000_000) throw new Error(`flush_work(${work.name}): the work never ends`);
-      work.running.resume();
+      if (this.advancing) work.running.resume();
+      else this.advance(1_000_000);
     }
   }
+
+  /** cancel_work_sync(): a queued work is dropped; a running one is waited for */
+  cancel_work_sync(work: WorkStruct): void {
+    const i = this.runnable.indexOf(work);
+    if (i >= 0) {
+      this.runnable.splice(i, 1);
+      work.pending = false;
+    }
+    this.flush_work(work);
+  }
+
+  private advancing = false;
 
   /** run everything runnable now, including work that running work queues */
   runPending(): void {
@@ -126,6 +141,16 @@ export class Scheduler {
 
   /** let virtual time pass, firing timers in expiry order and running the work they queue */
   advance(deltaNs: number): void {
+    if (this.advancing) throw new Error('virtual time cannot pass inside a timer or work item');
+    this.advancing = true;
+    try {
+      this.advanceUnlocked(deltaNs);
+    } finally {
+      this.advancing = false;
+    }
+  }
+
+  private advanceUnlocked(deltaNs: number): void {
     const target = this.clock.now() + deltaNs;
     this.runPending();
     for (;;) {

@@ -98,7 +98,7 @@ function klp_init_object_loaded(klp: Klp, patch: klp_patch, obj: klp_object): nu
 }
 
 /** klp_free_object_loaded(): the module is gone; its addresses are stale */
-function klp_free_object_loaded(obj: klp_object): void {
+export function klp_free_object_loaded(obj: klp_object): void {
   obj.mod = null;
   for (const func of klp_for_each_func(obj)) {
     func.old_func = null;
@@ -119,12 +119,12 @@ function klp_init_func(klp: Klp, obj: klp_object, func: klp_func): number {
   return 0;
 }
 
-function klp_init_object(klp: Klp, patch: klp_patch, obj: klp_object): number {
+export function klp_init_object(klp: Klp, patch: klp_patch, obj: klp_object): number {
   if (klp_is_module(obj) && obj.name!.length >= MODULE_NAME_LEN) return -EINVAL;
   obj.patched = false;
   obj.mod = null;
   klp_find_object_module(klp, obj);
-  const dir = kobject_add(klp.k, patch.kobj_path!, klp_object_name(obj), klp_object_attrs(obj));
+  const dir = kobject_add(klp.k, patch.kobj_path!, klp_object_name(obj), klp_object_attrs(klp, obj));
   if (typeof dir === 'number') return dir;
   obj.kobj_path = dir;
   for (const func of klp_for_each_func(obj)) {
@@ -135,7 +135,7 @@ function klp_init_object(klp: Klp, patch: klp_patch, obj: klp_object): number {
   return 0;
 }
 
-function klp_init_object_early(patch: klp_patch, obj: klp_object): void {
+export function klp_init_object_early(patch: klp_patch, obj: klp_object): void {
   obj.func_list = [];
   obj.patch = patch;
   (patch.obj_list ??= []).push(obj);
@@ -202,7 +202,8 @@ function klp_init_patch(klp: Klp, patch: klp_patch): number {
     const ret = klp_init_object(klp, patch, obj);
     if (ret) return ret;
   }
-  klp.klp_patches.push(patch);
+  // (split-2020 puts the patch on the list early)
+  if (!klp.klp_patches.includes(patch)) klp.klp_patches.push(patch);
   return 0;
 }
 
@@ -223,6 +224,7 @@ function __klp_free_objects(klp: Klp, patch: klp_patch, nops_only: boolean): voi
     patch.obj_list!.splice(patch.obj_list!.indexOf(obj), 1);
     kobject_del(klp.k, obj.kobj_path);
     obj.kobj_path = undefined;
+    klp.model.object_freed?.(klp, patch, obj);
   }
 }
 
@@ -327,6 +329,9 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
  * its sysfs tree, and starts the patching transition.
  */
 export function klp_enable_patch(klp: Klp, patch: klp_patch): number {
+  // split-2020 validates its own patch layout and refuses while another patch is busy
+  const early = klp.model.enable_patch_prepare?.(klp, patch) ?? 0;
+  if (early) return early;
   if (!patch || !patch.mod || !patch.objs) return -EINVAL;
   for (const obj of klp_for_each_object_static(patch)) if (!obj.funcs) return -EINVAL;
   if (!patch.mod.klp) {
@@ -343,7 +348,9 @@ export function klp_enable_patch(klp: Klp, patch: klp_patch): number {
   }
   if (!klp.k.modules.try_module_get(patch.mod)) return -ENODEV;
   klp_init_patch_early(patch);
-  let ret = klp_init_patch(klp, patch);
+  // split-2020 loads the per-object livepatch modules here
+  let ret = klp.model.enable_patch_early?.(klp, patch) ?? 0;
+  if (!ret) ret = klp_init_patch(klp, patch);
   if (!ret) ret = __klp_enable_patch(klp, patch);
   if (ret) {
     klp_free_patch_start(klp, patch);
@@ -380,6 +387,7 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
     pr_err(klp, 'vmlinux.ko: invalid module name\n');
     return -EINVAL;
   }
+  if (klp.model.module_coming) return klp.model.module_coming(klp, mod);
   // every module must know klp_module_coming ran: any later patch may target it
   mod.klp_alive = true;
   for (const patch of klp.klp_patches) {
@@ -425,6 +433,7 @@ function klp_module_coming_err(klp: Klp, mod: Module, patch: klp_patch, obj: klp
 export function klp_module_going(klp: Klp, mod: Module): void {
   if (mod.state !== ModuleState.MODULE_STATE_GOING && mod.state !== ModuleState.MODULE_STATE_COMING) return;
   mod.klp_alive = false;
+  if (klp.model.module_going) return klp.model.module_going(klp, mod);
   klp_cleanup_module_patches_limited(klp, mod, null);
 }
 

@@ -40,6 +40,10 @@ export interface klp_object {
   name?: string | null;
   funcs?: klp_func[] | null;
   callbacks?: klp_callbacks;
+  /** split-2020: the main livepatch's name (every object carries it) */
+  patch_name?: string;
+  /** split-2020: the livepatch module that holds this object (obj->mod in the series) */
+  lp_mod?: Module;
   /** shadow-gc-2022: the shadow variable types this object uses */
   shadow_types?: import('./shadow_types.js').klp_shadow_type[];
 
@@ -92,6 +96,10 @@ export interface klp_patch {
   states?: klp_state[] | null;
   /** atomic replace: a cumulative patch that replaces every other patch */
   replace?: boolean;
+  /** split-2020: the one vmlinux object; the module objects come in their own modules */
+  obj?: klp_object;
+  /** split-2020: the modules this patch may patch, each through `<patch>__<module>` */
+  obj_names?: Array<string | null>;
 
   // internal
   obj_list?: klp_object[];

@@ -4,6 +4,7 @@
  * series change the kernel's code; everything else is shared.
  */
 import type { Klp } from './klp.js';
+import type { Module } from '../kernel/module.js';
 import type { klp_object, klp_patch } from './livepatch.js';
 
 export interface KlpModel {
@@ -37,4 +38,17 @@ export interface KlpModel {
   object_pre_patch?(klp: Klp, obj: klp_object): number;
   /** After an object's post_unpatch callback, at unpatching completion and when its module goes */
   object_post_unpatch?(klp: Klp, obj: klp_object): void;
+
+  // split-2020: livepatch modules per object, loaded and removed with their targets.
+
+  /** klp_enable_patch(), first: the series' own checks (and its patch layout); an errno fails it */
+  enable_patch_prepare?(klp: Klp, patch: klp_patch): number;
+  /** klp_enable_patch(), after klp_init_patch_early(): load what belongs to the patch */
+  enable_patch_early?(klp: Klp, patch: klp_patch): number;
+  /** replaces klp_module_coming()'s walk over the patches (klp_alive is the model's to set) */
+  module_coming?(klp: Klp, mod: Module): number;
+  /** replaces klp_module_going()'s walk over the patches */
+  module_going?(klp: Klp, mod: Module): void;
+  /** an object's kobject was released */
+  object_freed?(klp: Klp, patch: klp_patch, obj: klp_object): void;
 }

@@ -62,6 +62,8 @@ export function klp_patch_attrs(klp: Klp, patch: klp_patch): KobjAttribute[] {
   return attrs;
 }
 
-export function klp_object_attrs(obj: klp_object): KobjAttribute[] {
+export function klp_object_attrs(klp: Klp, obj: klp_object): KobjAttribute[] {
+  // <object>/patched appeared in 6.1
+  if (!klp.k.versionAtLeast(6, 1)) return [];
   return [{ name: 'patched', mode: 0o444, show: () => `${obj.patched ? 1 : 0}\n` }];
 }

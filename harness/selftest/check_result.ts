@@ -22,6 +22,12 @@ export const MAINLINE_FILTER: LogFilter = {
   drop: /(tainting|taints) kernel/,
 };
 
+/** v5.5's check_result: `grep -v 'tainting'` only */
+export const V5_5_FILTER: LogFilter = {
+  keep: ['livepatch:', 'test_klp'],
+  drop: /tainting/,
+};
+
 /** the filtered log after the canary line, or undefined when the canary is not in the log */
 export function filterLog(dmesg: string, lastDmesg: string, filter: LogFilter = MAINLINE_FILTER): string | undefined {
   const lines = dmesg.split('\n');

@@ -59,9 +59,11 @@ export interface HelperContext {
  *   disable_lp_nowait, check_object_patched) and $SYSFS_MODULE_DIR;
  * - poc-2023: the 6.7-era `modprobe X` version plus the POC's helpers;
  * - v6.1: the `modprobe X` version whose start_test saves dmesg and check_result keeps
- *   the lines `comm -13` finds new, instead of looking for a canary.
+ *   the lines `comm -13` finds new, instead of looking for a canary;
+ * - v5.5: no start_test yet: a test prints its title and clears the log (`dmesg -C`),
+ *   and check_result drops lines with 'tainting' only.
  */
-export type FunctionsFlavour = 'mainline' | 'v1-2025' | 'poc-2023' | 'v6.1';
+export type FunctionsFlavour = 'mainline' | 'v1-2025' | 'poc-2023' | 'v6.1' | 'v5.5';
 
 export function loopUntil(ctx: HelperContext, cond: () => boolean): boolean {
   for (let i = 0; ; i++) {
@@ -90,7 +92,7 @@ function captured(r: ToolResult): string {
 
 export function selftestFunctions(ctx: HelperContext): Record<string, CommandImpl> {
   const flavour = ctx.flavour;
-  const modprobe = flavour === 'poc-2023' || flavour === 'v6.1';
+  const modprobe = flavour === 'poc-2023' || flavour === 'v6.1' || flavour === 'v5.5';
   const SYSFS_MODULE_DIR = '/sys/module';
   const modPath = (mod: string) => `test_modules/${mod}.ko`;
 
@@ -309,6 +311,13 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     },
 
     start_test: ([test = ''], io) => {
+      if (flavour === 'v5.5') {
+        // echo -n "TEST: ... "; dmesg -C
+        io.out(`TEST: ${test} ... `);
+        ctx.tool(['dmesg', '-C']);
+        ctx.savedDmesgLines = 0;
+        return 0;
+      }
       if (flavour === 'v6.1') {
         // save_dmesg: check_result later keeps what `comm -13` finds new, the lines after these
         ctx.savedDmesgLines = ctx.dmesg().split('\n').filter(Boolean).length;

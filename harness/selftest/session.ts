@@ -9,7 +9,7 @@ import type { KernelModelDefinition } from '../models.js';
 import { insmod, modinfo, modprobe, rmmod, type ToolResult } from '../userspace/kmod.js';
 import { sysctl } from '../userspace/procps.js';
 import { PROGRAMS, type Program } from '../userspace/programs.js';
-import { filterLog, filterNewLines } from './check_result.js';
+import { filterLog, filterNewLines, MAINLINE_FILTER, V5_5_FILTER } from './check_result.js';
 import { FUNCTIONS_VARIABLES, selftestFunctions, type HelperContext } from './functions.js';
 import { MachineFs, fsError } from './machine_fs.js';
 import { Shell } from './shell/interpreter.js';
@@ -174,7 +174,8 @@ export class SelftestSession implements ShellHost {
 
   /** check_result's view of the log since the last start_test */
   result(): string | undefined {
-    if (this.ctx.savedDmesgLines !== undefined) return filterNewLines(this.ctx.dmesg(), this.ctx.savedDmesgLines);
+    const filter = this.ctx.flavour === 'v5.5' ? V5_5_FILTER : MAINLINE_FILTER;
+    if (this.ctx.savedDmesgLines !== undefined) return filterNewLines(this.ctx.dmesg(), this.ctx.savedDmesgLines, filter);
     if (this.ctx.lastDmesg === undefined) return undefined;
     return filterLog(this.ctx.dmesg(), this.ctx.lastDmesg);
   }

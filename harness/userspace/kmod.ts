@@ -24,7 +24,12 @@ export function moduleForPath(machine: Machine, path: string): ModuleSource | un
 
 function initModule(machine: Machine, src: ModuleSource, args: string[]): number {
   const { k } = machine;
-  return k.runProcess('insmod', () => k.syscall(() => k.modules.load_module(src.instantiate(machine), args.join(' '))));
+  const def = src.instantiate(machine);
+  // modules built with the kernel (lib/livepatch) carry modpost's intree tag
+  const built = machine.model.modulesInTree
+    ? { ...def, setup: (ctx: Parameters<typeof def.setup>[0]) => (def.setup(ctx), ctx.THIS_MODULE.info.set('intree', 'Y')) }
+    : def;
+  return k.runProcess('insmod', () => k.syscall(() => k.modules.load_module(built, args.join(' '))));
 }
 
 export function insmod(machine: Machine, argv: string[]): ToolResult {
