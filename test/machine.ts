@@ -3,14 +3,17 @@
 import { boot, type Machine } from '../harness/boot.js';
 import { errnoName } from '../harness/kernel/errno.js';
 import { findModel } from '../harness/models.js';
+import type { ModuleSource } from '../harness/module_api.js';
 import { insmod, rmmod } from '../harness/userspace/kmod.js';
 
 export class TestMachine {
   readonly m: Machine;
   private mark = 0;
 
-  constructor(model = 'mainline') {
-    this.m = boot(findModel(model)!);
+  /** boot `model`, with extra modules a test defines for itself */
+  constructor(model = 'mainline', extra: ModuleSource[] = []) {
+    const def = findModel(model)!;
+    this.m = boot({ ...def, modules: new Map([...def.modules, ...extra.map((m) => [m.name, m] as const)]) });
     // the shell that drives the machine, as in a selftest run
     this.m.k.tasks.switchTo(this.m.k.tasks.spawn('bash'));
     this.m.k.dyndbg.control('file kernel/livepatch/* +p');

@@ -1,32 +1,13 @@
 // Mirror of test_modules/test_klp_shadow_vars.c: exercises the shadow variable API from
 // module_init and prints every call with pointers replaced by first-seen ids (PTR<n>).
 import { defineModule } from '../../harness/module_api.js';
+import { GFP_KERNEL, hex, NUM_OBJS, PTR_SIZE, ptrIds, SV_ID1, SV_ID2, type Ptr, type PtrCell } from './shadow_ptr.js';
 import type { ShadowData, klp_shadow_ctor_t, klp_shadow_dtor_t } from '../../harness/livepatch/shadow.js';
 
-/** a C pointer: an object's identity, or NULL */
-type Ptr = object | null;
-/** a variable holding a pointer, whose own address can be taken (&pnfields1[i]) */
-type PtrCell = { value: Ptr };
 
-const NUM_OBJS = 3;
-const SV_ID1 = 0x1234;
-const SV_ID2 = 0x1235;
-const GFP_KERNEL = 'GFP_KERNEL';
-/** sizeof(a pointer) on 64-bit */
-const PTR_SIZE = 8;
 
 export default defineModule('test_klp_shadow_vars', ({ pr_info, klp_shadow_get, klp_shadow_alloc, klp_shadow_get_or_alloc, klp_shadow_free, klp_shadow_free_all, module_init, module_exit, MODULE_LICENSE, MODULE_AUTHOR, MODULE_DESCRIPTION }) => {
-  // address-agnostic pointer ids, in first-seen order
-  let ptr_list: Array<{ ptr: Ptr; id: number }> = [];
-  let count = 0;
-  function ptr_id(ptr: Ptr): number {
-    const sp = ptr_list.find((p) => p.ptr === ptr);
-    if (sp) return sp.id;
-    ptr_list.unshift({ ptr, id: count++ });
-    return count - 1;
-  }
-
-  const hex = (n: number) => n.toString(16);
+  const { ptr_id, free_ptr_list } = ptrIds();
 
   function shadow_get(obj: object, id: number): ShadowData | null {
     const sv = klp_shadow_get(obj, id);
@@ -87,7 +68,7 @@ export default defineModule('test_klp_shadow_vars', ({ pr_info, klp_shadow_get, 
     const out = (r: number) => {
       shadow_free_all(SV_ID1, null);
       shadow_free_all(SV_ID2, null);
-      ptr_list = [];
+      free_ptr_list();
       return r;
     };
 
@@ -154,7 +135,7 @@ export default defineModule('test_klp_shadow_vars', ({ pr_info, klp_shadow_get, 
       if (!sv) pr_info('  got expected NULL result\n');
     }
 
-    ptr_list = [];
+    free_ptr_list();
     return ret;
   }
 

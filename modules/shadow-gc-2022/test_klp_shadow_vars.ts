@@ -4,31 +4,16 @@
 // dtor; pass 6 frees with the type's dtor, which stays quiet (verbose_dtor) because the
 // order of a free_all is not defined.
 import { defineModule } from '../../harness/module_api.js';
+import { GFP_KERNEL, hex, NUM_OBJS, PTR_SIZE, ptrIds, SV_ID1, SV_ID2, type Ptr, type PtrCell } from '../mainline/shadow_ptr.js';
 import type { ShadowData, klp_shadow_ctor_t, klp_shadow_dtor_t } from '../../harness/livepatch/shadow.js';
 import type { klp_shadow_type } from '../../harness/livepatch/shadow_types.js';
 
-type Ptr = object | null;
-type PtrCell = { value: Ptr };
 
-const NUM_OBJS = 3;
-const SV_ID1 = 0x1234;
-const SV_ID2 = 0x1235;
-const GFP_KERNEL = 'GFP_KERNEL';
-const PTR_SIZE = 8;
 
 export default defineModule('test_klp_shadow_vars', ({ pr_info, shadow_gc, module_init, module_exit, MODULE_LICENSE, MODULE_AUTHOR, MODULE_DESCRIPTION }) => {
   const { klp_shadow_register, klp_shadow_unregister, klp_shadow_get, klp_shadow_alloc, klp_shadow_get_or_alloc, klp_shadow_free, klp_shadow_free_all } = shadow_gc;
 
-  let ptr_list: Array<{ ptr: Ptr; id: number }> = [];
-  let count = 0;
-  function ptr_id(ptr: Ptr | undefined): number {
-    const p = ptr ?? null;
-    const sp = ptr_list.find((e) => e.ptr === p);
-    if (sp) return sp.id;
-    ptr_list.unshift({ ptr: p, id: count++ });
-    return count - 1;
-  }
-  const hex = (n: number) => n.toString(16);
+  const { ptr_id, free_ptr_list } = ptrIds();
   let verbose_dtor = true;
 
   const shadow_ctor: klp_shadow_ctor_t = (_obj, shadow_data, ctor_data) => {
@@ -166,7 +151,7 @@ export default defineModule('test_klp_shadow_vars', ({ pr_info, shadow_gc, modul
     // out: the success path falls through here too; the last unregister collects what is left
     klp_shadow_unregister(shadow_type_1);
     klp_shadow_unregister(shadow_type_2);
-    ptr_list = [];
+    free_ptr_list();
     return ret;
   }
 
