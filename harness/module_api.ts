@@ -14,7 +14,7 @@ import {
   KernelParam,
   param_array_int,
   param_ops_bool,
-  param_ops_charp,
+  param_ops_charp_for,
   param_ops_int,
   param_ops_uint,
 } from './kernel/moduleparam.js';
@@ -97,7 +97,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     module_param_uint: (name: string, value: number, perm: number, desc?: string) => param(name, value, perm, param_ops_uint, desc),
     module_param_bool: (name: string, value: boolean, perm: number, desc?: string) => param(name, value, perm, param_ops_bool, desc),
     module_param_charp: (name: string, value: string | null, perm: number, desc?: string) =>
-      param(name, value, perm, param_ops_charp, desc),
+      param(name, value, perm, param_ops_charp_for(name, (m) => k.printk(KERN_ERR, m)), desc),
     /** module_param_array(name, int, &count, perm): count is the array's length */
     module_param_array_int: (name: string, max: number, perm: number, desc?: string) =>
       param<number[]>(name, [], perm, param_array_int(max, (m) => k.printk(KERN_ERR, m), name), desc),

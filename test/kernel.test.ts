@@ -5,7 +5,7 @@ import { VirtualClock } from '../harness/kernel/clock.js';
 import { DynamicDebug } from '../harness/kernel/dynamic_debug.js';
 import { EACCES, EINVAL, EISDIR, ENOENT, ERANGE, modStrerror } from '../harness/kernel/errno.js';
 import { kstrtobool, kstrtoint } from '../harness/kernel/kstrtox.js';
-import { splitModuleArgs } from '../harness/kernel/moduleparam.js';
+import { next_arg } from '../harness/kernel/moduleparam.js';
 import { formatDmesgLine, Printk } from '../harness/kernel/printk.js';
 import { DelayedWork, Scheduler, WorkStruct } from '../harness/kernel/timer.js';
 import { modeString, Vfs } from '../harness/kernel/vfs.js';
@@ -28,12 +28,25 @@ t.test('kstrtoint: base detection, one trailing newline, range', async (t) => {
   t.same(kstrtoint('-2147483648'), { ok: true, value: -2147483648, err: 0 });
 });
 
-t.test('module arguments split like parse_args', async (t) => {
-  t.same(splitModuleArgs('replace=1 flag "s=a b"'), [
+t.test('module arguments split like next_arg', async (t) => {
+  const all = (s: string) => {
+    const out: Array<[string, string | undefined]> = [];
+    for (let rest = s; rest; ) {
+      const r = next_arg(rest);
+      out.push([r.param, r.val]);
+      rest = r.rest;
+    }
+    return out;
+  };
+  t.same(all('replace=1  flag s="a b" "q=x y" -- z'), [
     ['replace', '1'],
     ['flag', undefined],
     ['s', 'a b'],
+    ['q', 'x y'],
+    ['--', undefined],
+    ['z', undefined],
   ]);
+  t.same(all('a=b=c'), [['a', 'b=c']], 'only the first = splits');
 });
 
 t.test('kmod error text for init_module errnos', async (t) => {

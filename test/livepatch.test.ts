@@ -121,9 +121,16 @@ t.test('a bad parameter value fails the load after klp_module_coming', async (t)
   t.equal(tm.insmod('test_klp_atomic_replace', 'replace=abc'), 'insmod: ERROR: could not insert module test_modules/test_klp_atomic_replace.ko: Invalid parameters');
   t.same(tm.log(), ["test_klp_atomic_replace: `abc' invalid for parameter `replace'"]);
   t.notOk(tm.exists('/sys/module/test_klp_atomic_replace'));
-  t.equal(tm.insmod('test_klp_atomic_replace', 'bogus=1'), '');
-  t.same(tm.log().slice(0, 2), [
+  t.equal(tm.insmod('test_klp_atomic_replace', 'replace=x', 'replace=y', 'bogus=2'), 'insmod: ERROR: could not insert module test_modules/test_klp_atomic_replace.ko: Invalid parameters');
+  t.same(tm.log(), [
+    "test_klp_atomic_replace: `x' invalid for parameter `replace'",
+    "test_klp_atomic_replace: `y' invalid for parameter `replace'",
     "test_klp_atomic_replace: unknown parameter 'bogus' ignored",
+  ], 'parse_args goes on after an error');
+  t.equal(tm.insmod('test_klp_atomic_replace', 'bogus=1', 'dyndbg=+p', '--', 'after'), '');
+  t.same(tm.log().slice(0, 3), [
+    "test_klp_atomic_replace: unknown parameter 'bogus' ignored",
+    "test_klp_atomic_replace: parameters 'after' after `--' ignored",
     "livepatch: enabling patch 'test_klp_atomic_replace'",
   ]);
 });

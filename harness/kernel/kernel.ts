@@ -186,10 +186,16 @@ export class Kernel {
     this.sched.queue_work(new WorkStruct(`idle_loop/${cpu}`, () => this.tasks.runAs(idle, () => this.klp_update_patch_state?.(idle))));
   }
 
-  /** wake a sleeping task: it goes through its signal/return path on its own CPU soon after */
+  /**
+   * Wake a sleeping task (wake_up_state(TASK_INTERRUPTIBLE) for a kthread, a fake signal
+   * for a user task): it goes through its wake-up path on its own CPU soon after. A task
+   * in an uninterruptible sleep (msleep) does not notice.
+   */
   wakeTask(task: Task): void {
-    if (task.kthread || !task.onWake) return;
-    const wake = task.onWake;
+    // a user task handles the signal and passes exit_to_user_mode(); a kthread only runs
+    // again if it sleeps interruptibly and says what it then does
+    const wake = task.kthread ? task.onWake : (task.onWake ?? (() => this.klp_update_patch_state?.(task)));
+    if (!wake) return;
     this.sched.queue_work(new WorkStruct(`wake/${task.pid}`, () => this.tasks.runAs(task, wake)));
   }
 

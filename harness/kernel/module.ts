@@ -10,7 +10,7 @@
 import { EBUSY, EEXIST, EINVAL, ENOENT, ENOSPC, EWOULDBLOCK } from './errno.js';
 import type { Kernel } from './kernel.js';
 import { KFunc, type KFuncImpl } from './kallsyms.js';
-import { KernelParam, paramNameEq, splitModuleArgs } from './moduleparam.js';
+import { KernelParam, next_arg, param_ops_bool, paramNameEq } from './moduleparam.js';
 import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from './printk.js';
 
 export enum ModuleState {
@@ -163,21 +163,42 @@ export class ModuleLoader {
     k.add_taint(TAINT_UNSIGNED_MODULE);
   }
 
-  /** parse_args() with unknown_module_param_cb(): unknown names are ignored with a warning */
+  /**
+   * parse_args() with unknown_module_param_cb(): every argument is tried, a failing one
+   * is reported and the last error returned; unknown names are ignored with a warning
+   * (async_probe and dyndbg silently); `--` ends the parameters.
+   */
   private parse_args(mod: Module, args: string): number {
-    for (const [name, val] of splitModuleArgs(args)) {
-      const p = mod.params.find((x) => paramNameEq(x.name, name));
-      if (!p) {
-        this.k.printk(KERN_WARNING, `${mod.name}: unknown parameter '${name}' ignored\n`);
-        continue;
+    const k = this.k;
+    let err = 0;
+    let rest = args.replace(/^\s+/, '');
+    while (rest) {
+      const { param, val, rest: next } = next_arg(rest);
+      rest = next;
+      if (val === undefined && param === '--') {
+        if (!err && rest) k.printk(KERN_WARNING, `${mod.name}: parameters '${rest}' after \`--' ignored\n`);
+        return err;
       }
-      const ret = p.set(val);
-      if (ret) {
-        if (ret === -ENOSPC) this.k.printk(KERN_ERR, `${mod.name}: \`${val ?? ''}' too large for parameter \`${name}'\n`);
-        else this.k.printk(KERN_ERR, `${mod.name}: \`${val ?? ''}' invalid for parameter \`${name}'\n`);
-        return ret;
-      }
+      const ret = this.parse_one(mod, param, val);
+      if (!ret) continue;
+      if (ret === -ENOSPC) k.printk(KERN_ERR, `${mod.name}: \`${val ?? ''}' too large for parameter \`${param}'\n`);
+      else k.printk(KERN_ERR, `${mod.name}: \`${val ?? ''}' invalid for parameter \`${param}'\n`);
+      err = ret;
     }
+    return err;
+  }
+
+  /** parse_one(): a known parameter is set (a value is needed unless it is a bool) */
+  private parse_one(mod: Module, param: string, val: string | undefined): number {
+    const p = mod.params.find((x) => paramNameEq(x.name, param));
+    if (p) {
+      if (val === undefined && p.ops !== param_ops_bool) return -EINVAL;
+      return p.set(val);
+    }
+    // unknown_module_param_cb()
+    if (param === 'async_probe') return 0;
+    if (param === 'dyndbg' || param.endsWith('.dyndbg')) return 0;
+    this.k.printk(KERN_WARNING, `${mod.name}: unknown parameter '${param}' ignored\n`);
     return 0;
   }
 

@@ -63,6 +63,20 @@ export const param_ops_bool: KernelParamOps<boolean> = {
   get: (v) => `${v ? 'Y' : 'N'}\n`,
 };
 
+/** param_set_charp() prints why it refuses a long string (through the caller's log) */
+export function param_ops_charp_for(name: string, log: (msg: string) => void): KernelParamOps<string | null> {
+  return {
+    ...param_ops_charp,
+    set(val) {
+      if (val !== undefined && val.length > 1024) {
+        log(`${name}: string parameter too long\n`);
+        return -ENOSPC;
+      }
+      return param_ops_charp.set(val, null);
+    },
+  };
+}
+
 export const param_ops_charp: KernelParamOps<string | null> = {
   set(val) {
     if (val === undefined) return -EINVAL;
@@ -95,20 +109,43 @@ export function param_array_int(max: number, log: (msg: string) => void, name: s
 }
 
 /**
- * parse_args(): split "a=1 b=x" the way the kernel does (quotes group, `-` and `_` are the
- * same in names), calling `handle` for each; stops at the first error.
+ * next_arg() (lib/cmdline.c): one "param[=val]" off the front of the argument string. A
+ * leading quote groups the word; quotes inside toggle grouping; a value's own leading
+ * quote and the word's trailing quote are dropped; the first '=' after the start splits.
  */
-export function splitModuleArgs(args: string): Array<[string, string | undefined]> {
-  const out: Array<[string, string | undefined]> = [];
-  const re = /\s*((?:"[^"]*"|[^\s"])+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(args))) {
-    const word = m[1].replace(/"/g, '');
-    const eq = word.indexOf('=');
-    if (eq < 0) out.push([word, undefined]);
-    else out.push([word.slice(0, eq), word.slice(eq + 1)]);
+export function next_arg(args: string): { param: string; val: string | undefined; rest: string } {
+  let start = 0;
+  let in_quote = false;
+  let quoted = false;
+  if (args[0] === '"') {
+    start = 1;
+    in_quote = true;
+    quoted = true;
   }
-  return out;
+  const a = args.slice(start);
+  let i = 0;
+  let equals = 0;
+  for (; i < a.length; i++) {
+    if (/\s/.test(a[i]) && !in_quote) break;
+    if (equals === 0 && a[i] === '=') equals = i;
+    if (a[i] === '"') in_quote = !in_quote;
+  }
+  let word = a.slice(0, i);
+  const rest = a.slice(i + 1 <= a.length ? i + 1 : i).replace(/^\s+/, '');
+  let param: string;
+  let val: string | undefined;
+  // the word's closing quote goes (for a quoted value or a quoted word alike)
+  const closing = (quoted || (equals && word[equals + 1] === '"')) && i > 0 && word.endsWith('"');
+  if (!equals) {
+    if (closing) word = word.slice(0, -1);
+    param = word;
+  } else {
+    param = word.slice(0, equals);
+    val = word.slice(equals + 1);
+    if (val.startsWith('"')) val = val.slice(1);
+    if (closing && val.endsWith('"')) val = val.slice(0, -1);
+  }
+  return { param, val, rest };
 }
 
 export function paramNameEq(a: string, b: string): boolean {

@@ -26,7 +26,11 @@ export class Task {
   /** the unwinder cannot vouch for this stack (klp_check_stack fails with -EINVAL) */
   unreliableStack = false;
   exited = false;
-  /** what a user task does when a (fake) signal wakes it: usually return to user space */
+  /**
+   * What the task does when a (fake) signal or an interruptible wake-up reaches it: a user
+   * task returns to user space, a kthread in an interruptible sleep runs its loop again.
+   * Undefined for tasks that cannot be woken that way (uninterruptible sleepers).
+   */
   onWake: (() => void) | undefined;
 
   constructor(

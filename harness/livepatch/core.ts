@@ -162,12 +162,18 @@ function klp_find_object(patch: klp_patch, old_obj: klp_object): klp_object | un
   return undefined;
 }
 
-/** klp_find_func(): same name, and the same position where 0 and 1 mean the same */
-function klp_find_func(obj: klp_object, old_func: klp_func): klp_func | undefined {
+/**
+ * klp_find_func(): same name and position. "livepatch: Match old_sympos 0 and 1 in
+ * klp_find_func()" makes 0 and 1 the same position; it is in mainline after 6.13 and was
+ * backported to 6.12 stable (6.12.117 has it), so older kernels compare exactly.
+ */
+function klp_find_func(klp: Klp, obj: klp_object, old_func: klp_func): klp_func | undefined {
+  const [major, minor] = klp.k.config.version;
+  const zeroIsOne = klp.k.versionAtLeast(6, 14) || (major === 6 && minor === 12);
   for (const func of klp_for_each_func(obj)) {
     const a = func.old_sympos ?? 0;
     const b = old_func.old_sympos ?? 0;
-    if (func.old_name === old_func.old_name && (a === b || (a === 0 && b === 1) || (a === 1 && b === 0))) return func;
+    if (func.old_name === old_func.old_name && (a === b || (zeroIsOne && ((a === 0 && b === 1) || (a === 1 && b === 0))))) return func;
   }
   return undefined;
 }
@@ -182,7 +188,7 @@ function klp_add_nops(klp: Klp, patch: klp_patch): number {
         klp_init_object_early(patch, obj);
       }
       for (const old_func of klp_for_each_func(old_obj)) {
-        if (klp_find_func(obj, old_func)) continue;
+        if (klp_find_func(klp, obj, old_func)) continue;
         obj.func_list!.push({ old_name: old_func.old_name, old_sympos: old_func.old_sympos, nop: true });
       }
     }

@@ -34,7 +34,7 @@ function initModule(machine: Machine, src: ModuleSource, args: string[]): number
 
 export function insmod(machine: Machine, argv: string[]): ToolResult {
   const [path, ...args] = argv;
-  if (!path) return fail('Usage:\n\tinsmod [options] filename [args]\n');
+  if (!path) return fail('insmod: ERROR: missing filename.\n');
   const src = moduleForPath(machine, path);
   if (!src) return fail(`insmod: ERROR: could not load module ${path}: No such file or directory\n`);
   const err = initModule(machine, src, args);
@@ -42,24 +42,54 @@ export function insmod(machine: Machine, argv: string[]): ToolResult {
   return ok();
 }
 
+/** kmod's module names: a path's basename without .ko, dashes as underscores */
+function normalizeName(arg: string): string {
+  return arg.replace(/^.*\//, '').replace(/\.ko$/, '').replace(/-/g, '_');
+}
+
 export function rmmod(machine: Machine, argv: string[]): ToolResult {
   const { k } = machine;
+  const force = argv.includes('-f') || argv.includes('--force');
   const names = argv.filter((a) => !a.startsWith('-'));
-  if (!names.length) return fail('Usage:\n\trmmod [options] modulename ...\n');
+  if (!names.length) return fail('rmmod: ERROR: missing module name.\n');
   let stderr = '';
   for (const arg of names) {
-    const name = arg.replace(/^.*\//, '').replace(/\.ko$/, '').replace(/-/g, '_');
+    const name = normalizeName(arg);
+    const mod = k.modules.find(name);
+    // check_module_inuse(), unless forced
+    if (!force) {
+      if (!mod) {
+        stderr += `rmmod: ERROR: Module ${name} is not currently loaded\n`;
+        continue;
+      }
+      if (mod.refcnt > 0) {
+        stderr += `rmmod: ERROR: Module ${name} is in use\n`;
+        continue;
+      }
+    }
+    const err = k.runProcess('rmmod', () => k.syscall(() => k.modules.delete_module(name)));
+    if (err) stderr += `rmmod: ERROR: could not remove module ${arg}: ${strerror(err)}\n`;
+  }
+  return stderr ? fail(stderr) : ok();
+}
+
+/** modprobe -r: what is not loaded is no error; what is in use is fatal */
+function modprobeRemove(machine: Machine, names: string[]): ToolResult {
+  const { k } = machine;
+  let stderr = '';
+  for (const arg of names) {
+    const name = normalizeName(arg);
     const mod = k.modules.find(name);
     if (!mod) {
-      stderr += `rmmod: ERROR: Module ${name} is not currently loaded\n`;
+      if (!machine.model.modules.get(name)) stderr += `modprobe: FATAL: Module ${arg} not found.\n`;
       continue;
     }
     if (mod.refcnt > 0) {
-      stderr += `rmmod: ERROR: Module ${name} is in use\n`;
+      stderr += `modprobe: FATAL: Module ${name} is in use.\n`;
       continue;
     }
-    const err = k.runProcess('rmmod', () => k.syscall(() => k.modules.delete_module(name)));
-    if (err) stderr += `rmmod: ERROR: could not remove module ${name}: ${strerror(err)}\n`;
+    const err = k.runProcess('modprobe', () => k.syscall(() => k.modules.delete_module(name)));
+    if (err) stderr += `modprobe: ERROR: could not remove '${name}': ${strerror(err)}\n`;
   }
   return stderr ? fail(stderr) : ok();
 }
@@ -69,12 +99,13 @@ export function modprobe(machine: Machine, argv: string[]): ToolResult {
   const flags = argv.filter((a) => a.startsWith('-'));
   const remove = flags.includes('-r') || flags.includes('--remove');
   const dryRun = flags.includes('-n') || flags.includes('--dry-run');
-  const [name0, ...args] = argv.filter((a) => !a.startsWith('-'));
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const [name0, ...args] = words;
   if (!name0) return fail('modprobe: ERROR: missing parameters. See -h.\n');
+  if (remove) return dryRun ? ok() : modprobeRemove(machine, words);
   const name = name0.replace(/-/g, '_');
   const src = machine.model.modules.get(name);
-  if (remove) return dryRun ? ok() : rmmod(machine, [name]);
-  if (!src) return fail(`modprobe: FATAL: Module ${name} not found in directory /lib/modules/${k.config.release}\n`);
+  if (!src) return fail(`modprobe: FATAL: Module ${name0} not found in directory /lib/modules/${k.config.release}\n`);
   // modprobe does nothing for a module that is already loaded
   if (dryRun || k.modules.find(name)) return ok();
   const err = initModule(machine, src, args);
