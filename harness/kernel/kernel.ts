@@ -104,8 +104,7 @@ export class Kernel {
     if (text) this.printk(KERN_WARNING, text);
     const cur = this.current;
     this.printk(KERN_WARNING, `WARNING: CPU: 0 PID: ${cur.pid} at ${file} ${func}\n`);
-    const mods = this.modules.modules.map((m) => m.name).reverse().join(' ');
-    this.printk(KERN_WARNING, `Modules linked in: ${mods}\n`);
+    this.printk(KERN_WARNING, `${this.modules.print_modules()}\n`);
     this.printk(KERN_WARNING, `CPU: 0 UID: 0 PID: ${cur.pid} Comm: ${cur.comm}\n`);
     this.printk(KERN_WARNING, '---[ end trace 0000000000000000 ]---\n');
     this.add_taint(TAINT_WARN);

@@ -55,8 +55,13 @@ export class Kprobes {
       },
     };
     const ret = this.k.ftrace.register(ops);
-    if (!ret) p.ops = ops;
-    return ret;
+    if (ret) {
+      // __arm_kprobe_ftrace(): WARN(ret < 0, ...) when the ops cannot be registered
+      this.k.WARN(`Failed to register kprobe-ftrace (error ${ret})\n`, 'kernel/kprobes.c', '__arm_kprobe_ftrace');
+      return ret;
+    }
+    p.ops = ops;
+    return 0;
   }
 
   private disarm(p: kprobe): void {

@@ -77,6 +77,24 @@ export class ModuleLoader {
 
   constructor(private readonly k: Kernel) {}
 
+  /** what print_modules() shows after the list: the last module unloaded, with its flags */
+  last_unloaded: string | undefined;
+
+  /** module_flags(): taint letters, then + while coming and - while going */
+  static flags(mod: Module): string {
+    const taints = `${mod.info.has('intree') ? '' : 'O'}E${mod.klp ? 'K' : ''}`;
+    const state = mod.state === ModuleState.MODULE_STATE_COMING ? '+' : mod.state === ModuleState.MODULE_STATE_GOING ? '-' : '';
+    return `(${taints}${state})`;
+  }
+
+  /** print_modules(): newest first, as they sit on the kernel's module list */
+  print_modules(): string {
+    let out = 'Modules linked in:';
+    for (const m of [...this.modules].reverse()) if (m.state !== ModuleState.MODULE_STATE_UNFORMED) out += ` ${m.name}${ModuleLoader.flags(m)}`;
+    if (this.last_unloaded) out += ` [last unloaded: ${this.last_unloaded}]`;
+    return out;
+  }
+
   find(name: string): Module | undefined {
     return this.modules.find((m) => m.name === name);
   }
@@ -212,7 +230,7 @@ export class ModuleLoader {
       const s = { [ModuleState.MODULE_STATE_LIVE]: 'live', [ModuleState.MODULE_STATE_COMING]: 'coming', [ModuleState.MODULE_STATE_GOING]: 'going', [ModuleState.MODULE_STATE_UNFORMED]: 'unformed' };
       return `${s[mod.state]}\n`;
     });
-    vfs.createFile(`${dir}/taint`, 0o444, () => `${mod.info.has('intree') ? '' : 'O'}E${mod.klp ? 'K' : ''}\n`);
+    vfs.createFile(`${dir}/taint`, 0o444, () => `${ModuleLoader.flags(mod).slice(1, -1).replace(/[+-]/, '')}\n`);
     const visible = mod.params.filter((p) => p.perm !== 0);
     if (visible.length) vfs.mkdirs(`${dir}/parameters`);
     for (const p of visible) {
@@ -275,6 +293,7 @@ export class ModuleLoader {
     mod.exit?.();
     this.notify(ModuleState.MODULE_STATE_GOING, mod);
     this.hooks?.klp_module_going(mod);
+    this.last_unloaded = `${mod.name}(${ModuleLoader.flags(mod).slice(1, -1).replace(/[+-]/, '')})`;
     this.free_module(mod, 0);
     return 0;
   }
