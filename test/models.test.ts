@@ -142,3 +142,38 @@ t.test('mainline: a forked task starts in its parent\'s patch state', async (t) 
   t.equal(child.patch_state, 0);
   t.equal(child.patch_pending, true);
 });
+
+t.test('poc-2023: a replace that drops a state runs the old patch\'s disable, then its release', async (t) => {
+  const tm = new TestMachine('poc-2023');
+  tm.m.k.dyndbg.control('file kernel/livepatch/* -p');
+  tm.insmod('test_klp_speaker_livepatch', 'add_applause=1');
+  tm.wait(2);
+  tm.log();
+  tm.insmod('test_klp_speaker_livepatch2');
+  tm.wait(2);
+  t.same(tm.log(), [
+    "livepatch: enabling patch 'test_klp_speaker_livepatch2'",
+    'test_klp_speaker_livepatch: disable_applause_callback: state 1',
+    "livepatch: 'test_klp_speaker_livepatch2': starting patching transition",
+    'test_klp_speaker_livepatch: release_applause_callback: state 1',
+    "livepatch: 'test_klp_speaker_livepatch2': patching complete",
+  ]);
+});
+
+t.test('v1-2025: a replace that drops a state frees its shadow variables right after post_unpatch', async (t) => {
+  const tm = new TestMachine('v1-2025');
+  tm.m.k.dyndbg.control('file kernel/livepatch/* -p');
+  tm.insmod('test_klp_speaker_livepatch', 'applause=1');
+  tm.wait(2);
+  tm.log();
+  tm.insmod('test_klp_speaker_livepatch2', 'replace=1');
+  tm.wait(2);
+  t.same(tm.log(), [
+    "livepatch: enabling patch 'test_klp_speaker_livepatch2'",
+    'test_klp_speaker_livepatch: applause_pre_unpatch_callback: state 10',
+    "livepatch: 'test_klp_speaker_livepatch2': starting patching transition",
+    'test_klp_speaker_livepatch: applause_post_unpatch_callback: state 10 (nope)',
+    'test_klp_speaker_livepatch: applause_shadow_dtor: freeing applause [] (nope)',
+    "livepatch: 'test_klp_speaker_livepatch2': patching complete",
+  ]);
+});
