@@ -133,3 +133,24 @@ t.test('the binary prints one line and no stack trace', async (t) => {
   t.equal(u.exitCode, 2);
   t.match(u.stderr, /^klp-selftest: unknown command 'frobnicate'/);
 });
+
+t.test('a step that dies ends its suite: later tests are reported, not run', async (t) => {
+  const p = suite(
+    'dies.yaml',
+    'kernel: mainline\ntests:\n  - title: first\n    steps:\n      - die "stop here"\n  - title: second\n    steps:\n      - log hi\n  - title: third\n    disabled: true\n    steps: [log x]\n',
+  );
+  const r = run(['run', p]);
+  t.equal(r.status, 1);
+  t.match(r.out, new RegExp(`# ${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: test 'first', step 1 \\(die "stop here"\\): ERROR: stop here`));
+  t.match(r.out, /^not ok 1 dies: first$/m);
+  t.match(r.out, /# not run: an earlier test of .*dies\.yaml ended the run\nnot ok 2 dies: second/);
+  t.match(r.out, /^ok 3 dies: third # SKIP disabled$/m);
+  t.match(r.out, /^0 passed, 2 failed, 1 skipped$/m);
+});
+
+t.test('skip skips the current test only', async (t) => {
+  const p = suite('skips.yaml', 'kernel: mainline\ntests:\n  - title: first\n    steps:\n      - skip "no such feature"\n  - title: second\n    steps:\n      - log hi\n');
+  const r = run(['trace', p]);
+  t.equal(r.status, 0);
+  t.equal(r.out, '=== TEST: second\n');
+});
