@@ -57,15 +57,16 @@ export class TaskList {
     this.currentTask = this.idle[0];
   }
 
-  /** a new task; the livepatch fork hook copies the parent's state (klp_copy_process) */
+  /** what copy_process() calls for livepatch (klp_copy_process), set when the core initializes */
+  copy_process_hook: ((parent: Task, child: Task) => void) | undefined;
+
+  /** a new task, forked from `parent` (default: the current task) */
   spawn(comm: string, opts: { kthread?: boolean; parent?: Task; pid?: number } = {}): Task {
     const pid = opts.pid ?? this.nextPid++;
     if (pid >= this.nextPid) this.nextPid = pid + 1;
     const t = new Task(pid, comm, !!opts.kthread);
     const parent = opts.parent ?? this.currentTask;
-    // klp_copy_process(): the child starts in its parent's patch state
-    t.patch_state = parent.patch_state;
-    t.patch_pending = parent.patch_pending;
+    this.copy_process_hook?.(parent, t);
     this.tasks.push(t);
     return t;
   }

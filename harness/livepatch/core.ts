@@ -36,6 +36,7 @@ import {
   klp_cancel_transition,
   klp_init_transition,
   klp_start_transition,
+  klp_copy_process,
   klp_transition_work_fn,
   klp_try_complete_transition,
   klp_update_patch_state,
@@ -75,7 +76,10 @@ function klp_find_object_symbol(klp: Klp, objname: string | null | undefined, na
   return undefined;
 }
 
-/** klp_init_object_loaded(): resolve the functions of an object whose code is present */
+/**
+ * klp_init_object_loaded(): resolve the functions of an object whose code is present (the
+ * patch is the kernel's for applying relocations, which are not modelled)
+ */
 function klp_init_object_loaded(klp: Klp, patch: klp_patch, obj: klp_object): number {
   for (const func of klp_for_each_func(obj)) {
     const old_func = klp_find_object_symbol(klp, obj.name, func.old_name!, func.old_sympos ?? 0);
@@ -93,7 +97,6 @@ function klp_init_object_loaded(klp: Klp, patch: klp_patch, obj: klp_object): nu
     }
     func.new_size = func.new_func.size;
   }
-  void patch;
   return 0;
 }
 
@@ -458,5 +461,6 @@ export function klp_init(k: Klp['k'], model: Klp['model']): Klp {
     klp_module_going: (mod) => klp_module_going(klp, mod),
   };
   k.klp_update_patch_state = (task) => klp_update_patch_state(klp, task);
+  k.tasks.copy_process_hook = klp_copy_process;
   return klp;
 }

@@ -116,22 +116,25 @@ function klp_check_stack_func(klp: Klp, func: klp_func, stack: readonly KFunc[])
   return !!code && stack.includes(code);
 }
 
-/** klp_check_stack(): the name of the first func found on the stack, or undefined */
-function klp_check_stack(klp: Klp, task: Task): string | undefined {
-  if (task.unreliableStack) return '';
+/**
+ * klp_check_stack(): -EINVAL when the unwinder cannot vouch for the stack, -EADDRINUSE
+ * (with the func's name) when code being replaced or removed is on it, else 0
+ */
+function klp_check_stack(klp: Klp, task: Task): { ret: number; old_name?: string } {
+  if (task.unreliableStack) return { ret: -EINVAL };
   for (const obj of klp_for_each_object(klp.klp_transition_patch!)) {
     if (!obj.patched) continue;
-    for (const func of klp_for_each_func(obj)) if (klp_check_stack_func(klp, func, task.stack)) return func.old_name ?? '';
+    for (const func of klp_for_each_func(obj))
+      if (klp_check_stack_func(klp, func, task.stack)) return { ret: -EADDRINUSE, old_name: func.old_name ?? '' };
   }
-  return undefined;
+  return { ret: 0 };
 }
 
-/** klp_check_and_switch_task(): 0, -EBUSY (running elsewhere), -EINVAL (unreliable) or -EADDRINUSE */
+/** klp_check_and_switch_task(): 0, -EBUSY (running elsewhere), or what klp_check_stack() found */
 function klp_check_and_switch_task(klp: Klp, task: Task): { ret: number; old_name?: string } {
   if (klp.k.task_curr(task) && task !== klp.k.current) return { ret: -EBUSY };
-  if (task.unreliableStack) return { ret: -EINVAL };
-  const old_name = klp_check_stack(klp, task);
-  if (old_name !== undefined) return { ret: -EADDRINUSE, old_name };
+  const r = klp_check_stack(klp, task);
+  if (r.ret) return r;
   task.patch_pending = false;
   task.patch_state = klp.klp_target_state;
   return { ret: 0 };
@@ -278,4 +281,3 @@ export function klp_transition_work_fn(klp: Klp): void {
   if (klp.klp_transition_patch) klp_try_complete_transition(klp);
 }
 
-export { EINVAL };
