@@ -1,0 +1,133 @@
+/**
+ * A kselftest script turned into a YAML suite and its golden logs: the assignments before
+ * the first test become `vars:`, each test its title and its commands verbatim (one step
+ * per top-level command, however many lines it spans), and each check_result text, as the
+ * script expands it when it runs, the test's golden log.
+ *
+ * What has no place in a suite is listed, never dropped silently: comments, commands
+ * outside a test, the title line and `dmesg -C` of v5.5-era scripts (the dialect's test
+ * start does both). The functions.sh line, setup_config and `exit 0` are what every suite
+ * implies; tests after `exit 0` become `disabled: true`.
+ */
+import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { KernelModelDefinition } from '../models.js';
+import { runScript } from './run.js';
+import type { KselftestScript } from './script.js';
+import { ScriptError } from './script.js';
+
+export interface ImportedTest {
+  title: string;
+  steps: string[];
+  disabled: boolean;
+  /** the expanded check_result text; a disabled test may have none */
+  golden?: string;
+}
+
+export interface Imported {
+  vars: Array<[string, string]>;
+  tests: ImportedTest[];
+  /** `file:line: skipped: <why>` */
+  skipped: string[];
+}
+
+export function importScript(script: KselftestScript, model: KernelModelDefinition, version: [number, number]): Imported {
+  const { file, items } = script;
+  const skipped: string[] = [];
+  const skip = (line: number, why: string) => skipped.push(`${file}:${line}: skipped: ${why}`);
+  const vars: Array<[string, string]> = [];
+  const firstTest = script.tests[0].start;
+  const owner = new Map<number, number>();
+  script.tests.forEach((t, ti) => {
+    const end = t.check ?? (ti + 1 < script.tests.length ? script.tests[ti + 1].start : items.length);
+    for (let n = t.start + 1; n < end; n++) owner.set(n, ti);
+  });
+  const steps: string[][] = script.tests.map(() => []);
+  items.forEach((item, n) => {
+    switch (item.kind) {
+      case 'comment':
+        return skip(item.line, 'a comment');
+      case 'source':
+      case 'setup':
+      case 'exit':
+      case 'start':
+      case 'check':
+        return;
+      case 'title-echo':
+        return skip(item.line, "the v5.5 title line: the test's title, printed by that dialect's test start");
+      case 'clear-log':
+        if (items[n - 1]?.kind === 'title-echo') return skip(item.line, "dmesg -C after the title line: part of that dialect's test start");
+    }
+    const ti = owner.get(n);
+    if (ti !== undefined) {
+      steps[ti].push(item.source);
+      return;
+    }
+    if (item.kind === 'assign' && n < firstTest && item.value !== undefined) {
+      if (item.name && /^[A-Za-z_][A-Za-z0-9_]*$/.test(item.name)) vars.push([item.name, item.value]);
+      return;
+    }
+    skip(item.line, item.kind === 'assign' && n < firstTest ? 'an assignment whose value is not a plain word' : 'a command outside a test');
+  });
+  const run = runScript(script, model, version);
+  const tests = script.tests.map((t, ti): ImportedTest => {
+    if (t.check === undefined) {
+      if (t.disabled) return { title: t.title, steps: steps[ti], disabled: true };
+      throw new ScriptError(`${file}:${t.line}: test '${t.title}' has no check_result: no golden log to write`);
+    }
+    const r = run.tests[ti];
+    let golden = r.expected;
+    if (golden === undefined) {
+      if (!t.disabled)
+        throw new ScriptError(`${file}:${items[t.check].line}: check_result of test '${t.title}' was not reached (${r.error ?? r.reason ?? 'not run'}): its text cannot be expanded`);
+      // a disabled test never runs: its text is expanded with the script's variables only
+      golden = expandStatic(items[t.check].source, vars);
+    }
+    return { title: t.title, steps: steps[ti], disabled: t.disabled, golden };
+  });
+  return { vars, tests, skipped };
+}
+
+/** check_result "..." of a test that never runs, expanded with the suite variables alone */
+function expandStatic(source: string, vars: Array<[string, string]>): string {
+  const m = /^check_result\s+"([\s\S]*)"\s*$/.exec(source.trim());
+  const body = m ? m[1] : '';
+  const env = new Map(vars);
+  return body.replace(/\\([\\"$`\n])|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, esc: string, braced: string, plain: string) =>
+    esc !== undefined ? (esc === '\n' ? '' : esc) : (env.get(braced ?? plain) ?? ''),
+  );
+}
+
+/** the suite as YAML, in the layout of suites/ */
+export function suiteYaml(imported: Imported, model: KernelModelDefinition, version: [number, number] | undefined, from: string): string {
+  const doc = new Document();
+  const root = new YAMLMap();
+  doc.contents = root;
+  doc.commentBefore = ` Imported from ${from} by klp-selftest import.`;
+  root.set('kernel', model.name);
+  if (version) {
+    const v = new Scalar(version.join('.'));
+    v.type = Scalar.QUOTE_SINGLE;
+    root.set('version', v);
+  }
+  if (imported.vars.length) {
+    const vars = new YAMLMap();
+    for (const [k, v] of imported.vars) vars.set(k, v);
+    root.set('vars', vars);
+  }
+  const tests = new YAMLSeq();
+  for (const t of imported.tests) {
+    const m = new YAMLMap();
+    m.set('title', t.title);
+    if (t.disabled) m.set('disabled', true);
+    const steps = new YAMLSeq();
+    for (const s of t.steps) {
+      const node = new Scalar(s);
+      if (s.includes('\n')) node.type = Scalar.BLOCK_LITERAL;
+      steps.items.push(node);
+    }
+    m.set('steps', steps);
+    tests.items.push(m);
+  }
+  root.set('tests', tests);
+  return doc.toString({ lineWidth: 0 });
+}
