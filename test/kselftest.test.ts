@@ -3,16 +3,16 @@
 // suite; the released 6.12 scripts import with nothing but comments skipped and run green.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { collectSuites, ROOT } from '../harness/cli.js';
+import { collectSuites, main, ROOT } from '../harness/cli.js';
 import { findModel } from '../harness/models.js';
 import { goldenFile, readGolden } from '../harness/selftest/golden.js';
 import { loadSuite, parseSuite, type Suite } from '../harness/selftest/suite.js';
 import { stepValidator } from '../harness/selftest/validate.js';
-import { exportSuiteScript } from '../harness/kselftest/commands.js';
+import { exportSuiteScript, importCommand } from '../harness/kselftest/commands.js';
 import { computedVariables, withVariables } from '../harness/kselftest/export.js';
 import { importScript, suiteYaml } from '../harness/kselftest/import.js';
 import { runScript } from '../harness/kselftest/run.js';
@@ -205,4 +205,93 @@ t.test('import lists what it cannot carry over, and keeps the v5.5 title line as
   t.same(imported.tests.map((x) => [x.title, x.steps, x.golden]), [
     ['target module', ['load_mod $MOD_TARGET  # trailing comments stay with their step', 'unload_mod $MOD_TARGET'], '% modprobe test_klp_callbacks_mod\n% rmmod test_klp_callbacks_mod'],
   ]);
+});
+
+t.test("every construct of docs/step-shell.md's table runs", async (t) => {
+  const file = join(ROOT, 'test', 'fixtures', 'test-step-shell.sh');
+  const run = runScript(parseScript(file, readFileSync(file, 'utf8'), mainline), mainline, mainline.versions[1]);
+  t.same(run.tests.map((r) => [r.status, r.error]), [['done', undefined]]);
+  t.equal(run.tests[0].log, run.tests[0].expected);
+  t.equal(spawnSync('bash', ['-n', file]).status, 0, 'and bash reads it too');
+});
+
+t.test('what the table leaves out is rejected with its own message', async (t) => {
+  const head = '. $(dirname $0)/functions.sh\nstart_test "x"\n';
+  const reject = (body: string) => {
+    try {
+      parseScript('F', head + body, mainline);
+      return 'accepted';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  t.equal(reject('case $x in a) ;; esac\n'), "F:3: 'case' is not supported by the step shell");
+  t.equal(reject('diff <(echo a) <(echo b)\n'), 'F:3: process substitution (<(...)) is not supported');
+  t.equal(reject('x=`uname`\n'), 'F:3: backquote command substitution is not supported; use $(...)');
+  t.equal(reject('echo a\ntrap cleanup EXIT\n'), 'F:4: unknown command: trap');
+  t.equal(reject('if true; then\n  echo\nfi\nsource x\n'), 'F:6: unknown command: source');
+});
+
+function cli(argv: string[]) {
+  let out = '';
+  let err = '';
+  const status = main(argv, { out: (s) => (out += s), err: (s) => (err += s), isTTY: false, env: {} });
+  return { status, out, err };
+}
+
+t.test('the CLI: run, trace, import and export of scripts', async (t) => {
+  const upstream = join(REFERENCE, 'upstream-scripts', '6.12');
+  let r = cli(['run', '--version', '6.12', join(upstream, 'test-sysfs.sh')]);
+  t.equal(r.status, 0, r.err);
+  t.match(r.out, /^4 passed, 0 failed$/m);
+  r = cli(['trace', join(upstream, 'test-shadow-vars.sh')]);
+  t.match(r.out, /^=== TEST: basic shadow variable API\n% insmod test_modules\/test_klp_shadow_vars\.ko\n/);
+  r = cli(['run', '--model', 'linux-2.4', join(upstream, 'test-sysfs.sh')]);
+  t.same([r.status, r.err], [2, "klp-selftest: unknown kernel model 'linux-2.4' (known: mainline, poc-2023, v1-2025, shadow-gc-2022, split-2020)\n"]);
+  r = cli(['run', '--version', '5.1', join(upstream, 'test-sysfs.sh')]);
+  t.match(r.err, /^klp-selftest: kernel mainline covers versions 6\.12 to 7\.3, not 5\.1\n$/);
+  r = cli(['run', '--modle', 'x', join(upstream, 'test-sysfs.sh')]);
+  t.equal(r.status, 2);
+  t.match(r.err, /^klp-selftest: run: Unknown option '--modle'/);
+  r = cli(['run', join(upstream, 'test-sysfs.sh'), join(ROOT, 'suites', 'mainline', 'test-sysfs.yaml')]);
+  t.match(r.err, /scripts \(\.sh\) and suites cannot be run together/);
+
+  // a failing script: the diff against its check_result text, exit 1
+  const failing = script(readFileSync(join(upstream, 'test-shadow-vars.sh'), 'utf8').replace('got expected NULL result', 'got something else'));
+  r = cli(['run', failing]);
+  t.equal(r.status, 1);
+  t.match(r.out, /^# -\$?test_klp_shadow_vars:   got something else$/m);
+
+  const out = mkdtempSync(join(tmpdir(), 'klp-selftest-export-'));
+  r = cli(['export', join(ROOT, 'suites', 'mainline', 'test-kprobe.yaml'), '--out', out]);
+  t.equal(r.status, 0, r.err);
+  t.equal(readFileSync(join(out, 'test-kprobe.sh'), 'utf8'), exported.get(suites.find((s) => s.file.endsWith('mainline/test-kprobe.yaml'))!));
+  t.equal(statSync(join(out, 'test-kprobe.sh')).mode & 0o777, 0o755, 'executable, as upstream scripts are');
+  writeFileSync(join(out, 'test-kprobe.sh'), 'mine\n');
+  r = cli(['export', join(ROOT, 'suites', 'mainline', 'test-kprobe.yaml'), '--out', out]);
+  t.equal(r.status, 2);
+  t.match(r.err, /test-kprobe\.sh: exists with other content; not overwritten \(nothing written\)/);
+  t.equal(readFileSync(join(out, 'test-kprobe.sh'), 'utf8'), 'mine\n');
+});
+
+t.test('import writes the suite and its golden logs, and nothing over different files', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'klp-selftest-import-'));
+  const io = { out: (s: string) => void (log += s), err: (s: string) => void (log += s), colour: false };
+  let log = '';
+  const src = join(REFERENCE, 'upstream-scripts', '6.12', 'test-syscall.sh');
+  t.equal(importCommand(root, src, { version: '6.12' }, io), 0);
+  const yaml = join(root, 'suites', 'mainline', 'test-syscall.yaml');
+  const suite = loadSuite(yaml, stepValidator);
+  t.same(suite.vars, [['MOD_SYSCALL', 'test_klp_syscall']]);
+  t.equal(suite.version.join('.'), '6.12');
+  t.match(readGolden(goldenFile(root, suite, suite.tests[0])), /^% insmod test_modules\/test_klp_syscall\.ko klp_pids=\d+,\d+\n/);
+  t.match(log, /test-syscall\.sh:1: skipped: a comment\n/);
+  t.match(log, /wrote: .*expected\/mainline\/test-syscall\/01-patch-getpid-syscall-while-being-heavily-hammered\.log/);
+  // the same import again changes nothing; over another file it writes nothing at all
+  log = '';
+  t.equal(importCommand(root, src, { version: '6.12' }, io), 0);
+  t.notMatch(log, /wrote:/);
+  writeFileSync(yaml, 'kernel: mainline\n');
+  t.throws(() => importCommand(root, join(REFERENCE, 'upstream-scripts', '6.12', 'test-syscall.sh'), {}, io), /exists with other content/);
+  t.equal(readFileSync(yaml, 'utf8'), 'kernel: mainline\n');
 });

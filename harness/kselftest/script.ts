@@ -161,7 +161,11 @@ function classify(source: string, line: number): ScriptItem {
 export function parseScript(file: string, text: string, model: KernelModelDefinition): KselftestScript {
   const items = splitScript(file, text);
   const tests: ScriptTest[] = [];
-  const validate = stepValidator(model);
+  const validateStep = stepValidator(model);
+  // a function the script defines is known to all its commands, as bash looks it up when called
+  const functions = items.flatMap((it) => (it.kind === 'command' ? definedFunctions(it.source) : []));
+  const stubs = functions.map((f) => `${f}() { :; }\n`).join('');
+  const validate = (source: string) => validateStep(stubs + source);
   let exited = false;
   let current: ScriptTest | undefined;
   items.forEach((item, n) => {
@@ -192,6 +196,11 @@ export function parseScript(file: string, text: string, model: KernelModelDefini
   });
   if (!tests.length) throw new ScriptError(`${file}: no test in it (no start_test)`);
   return { file, items, tests };
+}
+
+/** the functions a top-level command defines (`f() { ...; }`) */
+function definedFunctions(source: string): string[] {
+  return parse(source).body.items.flatMap((i) => i.cmd.first.commands.flatMap((c) => (c.kind === 'function' ? [c.name] : [])));
 }
 
 /** the test an item belongs to: from its start up to its check_result */
