@@ -295,3 +295,22 @@ t.test('import writes the suite and its golden logs, and nothing over different 
   t.throws(() => importCommand(root, join(REFERENCE, 'upstream-scripts', '6.12', 'test-syscall.sh'), {}, io), /exists with other content/);
   t.equal(readFileSync(yaml, 'utf8'), 'kernel: mainline\n');
 });
+
+t.test('a check_result the run does not reach is expanded from the plain assignments before it', async (t) => {
+  const text = (second: string) =>
+    [
+      '. $(dirname $0)/functions.sh',
+      'MOD_A=test_klp_livepatch',
+      'setup_config',
+      'start_test "one"',
+      'die "stop here"',
+      'check_result ""',
+      'start_test "two"',
+      'MOD_A=test_klp_state',
+      `check_result "${second}"`,
+    ].join('\n') + '\n';
+  const imported = importScript(parseScript('F', text('% rmmod $MOD_A \\"x\\" \\\\n'), mainline), mainline, mainline.versions[1]);
+  t.equal(imported.tests[1].golden, '% rmmod test_klp_state "x" \\n');
+  t.match(imported.skipped.join('\n'), /^F:9: note: check_result of 'two' expanded without running it/m);
+  t.throws(() => importScript(parseScript('F', text('klp_pids=$pid_list'), mainline), mainline, mainline.versions[1]), /F:9: check_result of test 'two' was not reached .* uses a variable set at run time/);
+});
