@@ -13,7 +13,7 @@ import { goldenFile, readGolden } from '../harness/selftest/golden.js';
 import { loadSuite, parseSuite, type Suite } from '../harness/selftest/suite.js';
 import { stepValidator } from '../harness/selftest/validate.js';
 import { exportSuiteScript, importCommand } from '../harness/kselftest/commands.js';
-import { computedVariables, withVariables } from '../harness/kselftest/export.js';
+import { computedVariables, computedWords, withVariables } from '../harness/kselftest/export.js';
 import { importScript, suiteYaml } from '../harness/kselftest/import.js';
 import { runScript } from '../harness/kselftest/run.js';
 import { parseScript, ScriptError } from '../harness/kselftest/script.js';
@@ -140,7 +140,12 @@ t.test('variables go back where their values appear', async (t) => {
   t.equal(withVariables("'test_klp_callbacks_demo2' 'test_klp_callbacks_demo'", vars), "'$MOD_LIVEPATCH2' '$MOD_LIVEPATCH'");
   t.equal(withVariables('xtest_klp_callbacks_mod', vars), 'xtest_klp_callbacks_mod', 'not inside a longer name');
   t.equal(withVariables('setting key "kernel.x": $1 `a` \\', []), 'setting key \\"kernel.x\\": \\$1 \\`a\\` \\\\');
-  t.equal(withVariables('% insmod x.ko pids=5,6\nRemaining: 5,6', [], [['pid_list', '5,6']]), '% insmod x.ko pids=$pid_list\nRemaining: 5,6');
+  const words = computedWords(['load_lp $M klp_pids=$pid_list', 'log "$M: remaining $n"'], new Map([['pid_list', '5,6'], ['n', '0']]), new Map([['M', 'test_klp_syscall']]));
+  t.same(words, [['klp_pids=5,6', 'klp_pids=$pid_list']], 'only unquoted words of computed variables');
+  t.equal(
+    withVariables('% insmod test_klp_syscall.ko klp_pids=5,6\n% echo 0 > x\nRemaining: 5,6 0', [['M', 'test_klp_syscall']], words),
+    '% insmod $M.ko klp_pids=$pid_list\n% echo 0 > x\nRemaining: 5,6 0',
+  );
 });
 
 function script(text: string): string {

@@ -15,7 +15,7 @@ import { goldenFile, readGolden } from '../selftest/golden.js';
 import { judge, KtapReporter } from '../selftest/report.js';
 import { parseSuite, SuiteError, type Suite } from '../selftest/suite.js';
 import { stepValidator } from '../selftest/validate.js';
-import { computedVariables, exportScript } from './export.js';
+import { computedVariables, exportScript, suiteComments, type SuiteComments } from './export.js';
 import { importScript, suiteYaml } from './import.js';
 import { runScript } from './run.js';
 import { parseScript, ScriptError, type KselftestScript } from './script.js';
@@ -159,12 +159,18 @@ export function exportSuiteScript(root: string, suite: Suite): string {
   const goldens = suite.tests.map((t) => readGolden(goldenFile(root, suite, t)));
   const missing = suite.tests.find((t, i) => goldens[i] === undefined && !t.disabled);
   if (missing) throw new CommandError(`${suite.file}:${missing.line}: test '${missing.title}' has no golden log (create it with: klp-selftest update)`);
-  const first = exportScript({ suite, goldens });
+  let comments: SuiteComments | undefined;
+  try {
+    comments = suiteComments(readFileSync(suite.file, 'utf8'));
+  } catch {
+    comments = undefined;
+  }
+  const first = exportScript({ suite, goldens, comments });
   const capture = computedVariables(suite);
   if (!capture.length) return first;
   const name = `${suite.name}.sh`;
   const run = runScript(guard(() => parseScript(name, first, suite.model)), suite.model, suite.version, capture);
-  return exportScript({ suite, goldens, runtime: run.tests.map((t) => t.vars) });
+  return exportScript({ suite, goldens, comments, runtime: run.tests.map((t) => t.vars) });
 }
 
 /**

@@ -7,11 +7,12 @@
  *
  * Which variable a value stands for is followed through the steps: a step `NAME=value`
  * changes it for the steps and logs after it, as it would in bash. A value computed at
- * run time (`pid_list=$(...)`) is taken from a run of the script itself and written back
- * as `$pid_list` only in the "% <command>" lines, which echo the script's own command
- * lines; in what the kernel printed such a value (a count of 0) stays literal, as
- * upstream writes it.
+ * run time (`pid_list=$(...)`) is taken from a run of the script itself, and a step's
+ * word built from it (`klp_pids=$pid_list`) goes back as written where that word, as the
+ * run expanded it, stands whole in a "% <command>" line (the helpers echo the command
+ * they run). Elsewhere such a value (a count of 0) stays literal, as upstream writes it.
  */
+import { isMap, isSeq, parseDocument, type Node } from 'yaml';
 import type { FunctionsFlavour } from '../selftest/functions.js';
 import type { Suite } from '../selftest/suite.js';
 import { parse } from '../selftest/shell/interpreter.js';
@@ -43,22 +44,21 @@ const IDENT_CHAR = /[A-Za-z0-9_]/;
  * (not inside a longer name) written as $NAME, or ${NAME} before a character that would
  * extend the name. Longer values win over values they contain.
  */
-export function withVariables(text: string, vars: Array<[string, string]>, commandVars: Array<[string, string]> = []): string {
-  if (commandVars.length)
-    return text
-      .split('\n')
-      .map((l) => (l.startsWith('% ') ? substitute(l, [...vars, ...commandVars], new Set(commandVars.map(([n]) => n))) : substitute(l, vars, new Set())))
-      .join('\n');
-  return substitute(text, vars, new Set());
+export function withVariables(text: string, vars: Array<[string, string]>, words: Array<[string, string]> = []): string {
+  if (!words.length) return substitute(text, vars);
+  const template = new Map(words);
+  return text
+    .split('\n')
+    .map((l) => (l.startsWith('% ') ? l.split(' ').map((w) => template.get(w) ?? substitute(w, vars)).join(' ') : substitute(l, vars)))
+    .join('\n');
 }
 
-/** `whole`: variables whose value must not run on into a name (a number, a list of pids) */
-function substitute(text: string, vars: Array<[string, string]>, whole: Set<string>): string {
+function substitute(text: string, vars: Array<[string, string]>): string {
   const byLength = vars.filter(([, v]) => v.length > 0).sort((a, b) => b[1].length - a[1].length);
   let out = '';
   for (let i = 0; i < text.length; ) {
     const before = i > 0 ? text[i - 1] : '';
-    const hit = IDENT_CHAR.test(before) ? undefined : byLength.find(([n, v]) => text.startsWith(v, i) && !(whole.has(n) && IDENT_CHAR.test(text[i + v.length] ?? '')));
+    const hit = IDENT_CHAR.test(before) ? undefined : byLength.find(([, v]) => text.startsWith(v, i));
     if (hit) {
       const [name, value] = hit;
       const next = text[i + value.length] ?? '';
@@ -112,15 +112,65 @@ export function computedVariables(suite: Suite): string[] {
   return [...names];
 }
 
+/** the YAML comments of a suite's tests and steps, which become the script's comments */
+export interface SuiteComments {
+  tests: Array<string | undefined>;
+  steps: Array<Array<string | undefined>>;
+}
+
+export function suiteComments(yamlText: string): SuiteComments {
+  const doc = parseDocument(yamlText);
+  const seq = isMap(doc.contents) ? doc.contents.get('tests', true) : undefined;
+  if (!isSeq(seq)) return { tests: [], steps: [] };
+  const items = seq.items as Node[];
+  return {
+    // the first test's comment is the list's, for the YAML parser
+    tests: items.map((it, i) => it.commentBefore ?? (i === 0 ? (seq.commentBefore ?? undefined) : undefined)),
+    steps: items.map((it) => {
+      const steps = isMap(it) ? it.get('steps', true) : undefined;
+      return isSeq(steps) ? (steps.items as Node[]).map((s) => s.commentBefore ?? undefined) : [];
+    }),
+  };
+}
+
+function commentLines(comment: string | undefined): string[] {
+  return comment === undefined ? [] : comment.split('\n').map((l) => `#${l}`.trimEnd());
+}
+
+/**
+ * The unquoted words of `steps` that use a computed variable, as [the word the run
+ * expanded, the word as written]; words with quotes or other expansions are left out.
+ */
+export function computedWords(steps: string[], values: Map<string, string>, env: Map<string, string>): Array<[string, string]> {
+  const ref = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+  const found: Array<[string, string]> = [];
+  for (const step of steps)
+    for (const word of step.split(/\s+/)) {
+      if (!/^[A-Za-z0-9_=,.:\/${}-]+$/.test(word)) continue;
+      let computed = false;
+      let known = true;
+      const expanded = word.replace(ref, (_, braced: string, plain: string) => {
+        const name = braced ?? plain;
+        if (values.has(name) && !env.has(name)) computed = true;
+        const v = env.get(name) ?? values.get(name);
+        if (v === undefined) known = false;
+        return v ?? '';
+      });
+      if (computed && known && expanded && !expanded.includes('$')) found.push([expanded, word]);
+    }
+  return found;
+}
+
 export interface ExportInput {
   suite: Suite;
   /** the golden log of each test (undefined: none) */
   goldens: Array<string | undefined>;
   /** per test: values of computed variables when its check_result ran */
   runtime?: Array<Map<string, string> | undefined>;
+  comments?: SuiteComments;
 }
 
-export function exportScript({ suite, goldens, runtime }: ExportInput): string {
+export function exportScript({ suite, goldens, runtime, comments }: ExportInput): string {
   const flavour = suite.model.dialect.flavour;
   const out: string[] = ['#!/bin/bash', '# SPDX-License-Identifier: GPL-2.0'];
   if (suite.description) out.push(`#`, `# ${suite.description}`);
@@ -133,19 +183,20 @@ export function exportScript({ suite, goldens, runtime }: ExportInput): string {
   const disabled = suite.tests.filter((t) => t.disabled);
   const writeTest = (i: number) => {
     const t = suite.tests[i];
-    out.push('', ...TEST_START[flavour](t.title), '');
-    for (const s of t.steps) {
-      out.push(s.source);
+    const before = commentLines(comments?.tests[i]);
+    out.push('', ...before, ...(before.length ? [''] : []), ...TEST_START[flavour](t.title), '');
+    t.steps.forEach((s, n) => {
+      out.push(...commentLines(comments?.steps[i]?.[n]), s.source);
       for (const a of assignmentsOf(s.source)) {
         if (!env.has(a.name)) continue;
         if (a.value !== undefined) env.set(a.name, a.value);
         else env.delete(a.name);
       }
-    }
+    });
     const golden = goldens[i];
     if (golden === undefined) return;
-    const computed = [...(runtime?.[i] ?? [])].filter(([name]) => !env.has(name));
-    out.push('', `check_result "${withVariables(golden, [...env], computed)}"`, '');
+    const words = runtime?.[i] ? computedWords(t.steps.map((s) => s.source), runtime[i], env) : [];
+    out.push('', `check_result "${withVariables(golden, [...env], words)}"`, '');
   };
   for (const t of enabled) writeTest(suite.tests.indexOf(t));
   out.push('', 'exit 0');
