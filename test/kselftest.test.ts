@@ -3,7 +3,7 @@
 // suite; the released 6.12 scripts import with nothing but comments skipped and run green.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -37,14 +37,16 @@ function referenceCases(script: string): Case[] {
 }
 
 const exported = new Map(suites.map((s) => [s, exportSuiteScript(ROOT, s)]));
+const parsed = new Map(suites.map((s) => [s, parseScript(`${s.name}.sh`, exported.get(s)!, s.model)]));
+// one run of each exported script serves every test below
+const runs = new Map(suites.map((s) => [s, runScript(parsed.get(s)!, s.model, s.version, computedVariables(s))]));
 
 t.test('export of each mainline suite reproduces the upstream check_result texts', async (t) => {
   const known = readdirSync(join(REFERENCE, 'cases', 'mainline'));
   const covered = new Set<string>();
   for (const suite of suites.filter((s) => s.model.name === 'mainline' && known.includes(s.name))) {
     covered.add(suite.name);
-    const script = parseScript(`${suite.name}.sh`, exported.get(suite)!, suite.model);
-    const run = runScript(script, suite.model, suite.version, computedVariables(suite));
+    const run = runs.get(suite)!;
     const cases = referenceCases(suite.name);
     t.equal(run.tests.length, cases.length, `${suite.name}: as many tests as upstream`);
     for (const c of cases) {
@@ -61,9 +63,7 @@ t.test('export of each mainline suite reproduces the upstream check_result texts
 
 t.test('each exported script runs green in its model', async (t) => {
   for (const suite of suites) {
-    const script = parseScript(`${suite.name}.sh`, exported.get(suite)!, suite.model);
-    const run = runScript(script, suite.model, suite.version);
-    for (const r of run.tests) {
+    for (const r of runs.get(suite)!.tests) {
       if (r.test.disabled) t.equal(r.status, 'skipped', `${suite.name}: ${r.test.title}: after exit 0`);
       else if (r.status === 'skipped') t.ok(r.reason, `${suite.name}: ${r.test.title}: skipped (${r.reason})`);
       else t.ok(r.status === 'done' && r.log === r.expected, `${suite.name}: ${r.test.title}`);
@@ -74,7 +74,7 @@ t.test('each exported script runs green in its model', async (t) => {
 t.test('import of each exported script gives back the suite and its golden logs', async (t) => {
   for (const suite of suites) {
     const file = `${suite.name}.sh`;
-    const imported = importScript(parseScript(file, exported.get(suite)!, suite.model), suite.model, suite.version);
+    const imported = importScript(parsed.get(suite)!, suite.model, suite.version, runs.get(suite));
     // comments, and the v5.5 test start that the dialect's own start does
     const carried = /skipped: (a comment|the v5\.5 title line|dmesg -C after the title line)/;
     t.same(imported.skipped.filter((s) => !carried.test(s)), [], `${suite.name}: no step skipped`);
@@ -92,28 +92,36 @@ t.test('import of each exported script gives back the suite and its golden logs'
   }
 });
 
-function shellcheckCodes(file: string): { code: string; line: number }[] {
-  const r = spawnSync('shellcheck', ['-f', 'gcc', file], { encoding: 'utf8' });
+/** shellcheck's findings, one process for all files (it is the slow part of this file) */
+function shellcheck(files: string[]): { file: string; code: string; line: number }[] {
+  const r = spawnSync('shellcheck', ['-f', 'gcc', ...files], { encoding: 'utf8' });
   if (r.error) throw new Error(`shellcheck is needed for this test (Debian: apt-get install -y shellcheck): ${r.error.message}`);
   return r.stdout
     .split('\n')
     .filter(Boolean)
-    .map((l) => ({ line: Number(l.split(':')[1]), code: /\[(SC\d+)\]$/.exec(l)?.[1] ?? l }));
+    .map((l) => {
+      const [file, line] = l.split(':');
+      return { file, line: Number(line), code: /\[(SC\d+)\]$/.exec(l)?.[1] ?? l };
+    });
 }
 
 t.test('exported scripts pass bash -n, and shellcheck warns of nothing upstream scripts do not have', async (t) => {
   const upstream = join(REFERENCE, 'upstream-scripts', '6.12');
-  const allowed = new Set(readdirSync(upstream).filter((f) => f.startsWith('test-')).flatMap((f) => shellcheckCodes(join(upstream, f)).map((w) => w.code)));
-  for (const suite of suites) {
+  const allowed = new Set(shellcheck(readdirSync(upstream).filter((f) => f.startsWith('test-')).map((f) => join(upstream, f))).map((w) => w.code));
+  t.ok(allowed.has('SC2086'), 'the baseline is upstream findings');
+  const files = suites.map((suite) => {
     const file = join(dir, suite.model.name, `${suite.name}.sh`);
     const text = exported.get(suite)!;
-    spawnSync('mkdir', ['-p', join(dir, suite.model.name)]);
+    mkdirSync(join(dir, suite.model.name), { recursive: true });
     writeFileSync(file, text);
     const n = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
     t.equal(n.status, 0, `${suite.name}: bash -n ${n.stderr}`);
-    const exitLine = text.split('\n').indexOf('exit 0') + 1;
+    return { file, suite, exitLine: text.split('\n').indexOf('exit 0') + 1 };
+  });
+  const found = shellcheck(files.map((f) => f.file));
+  for (const { file, suite, exitLine } of files) {
     // a test parked after `exit 0` is unreachable, as poc-2023's own FIXME test is
-    const extra = shellcheckCodes(file).filter((w) => !allowed.has(w.code) && !(w.code === 'SC2317' && w.line > exitLine));
+    const extra = found.filter((w) => w.file === file && !allowed.has(w.code) && !(w.code === 'SC2317' && w.line > exitLine));
     t.same(extra, [], `${suite.model.name}/${suite.name}: shellcheck`);
   }
 });
@@ -125,7 +133,7 @@ t.test('the 6.12 scripts import with only comments skipped and run green on 6.12
     const imported = importScript(script, mainline, [6, 12]);
     t.same(imported.skipped.filter((s) => !s.endsWith('skipped: a comment')), [], `${f}: no step skipped`);
     t.ok(imported.tests.length > 0 && imported.tests.every((x) => x.steps.length > 0 && !!x.golden), `${f}: tests with steps and golden logs`);
-    const run = runScript(script, mainline, [6, 12]);
+    const run = imported.run;
     t.ok(run.tests.every((r) => r.status === 'done' && r.log === r.expected), `${f}: run --version 6.12 passes`);
   }
 });

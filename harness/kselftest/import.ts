@@ -11,7 +11,7 @@
  */
 import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { KernelModelDefinition } from '../models.js';
-import { runScript } from './run.js';
+import { runScript, type ScriptRun } from './run.js';
 import type { KselftestScript } from './script.js';
 import { ScriptError } from './script.js';
 
@@ -26,11 +26,14 @@ export interface ImportedTest {
 export interface Imported {
   vars: Array<[string, string]>;
   tests: ImportedTest[];
-  /** `file:line: skipped: <why>` */
+  /** `file:line: skipped: <why>`, and `file:line: note: ...` for a text expanded without a run */
   skipped: string[];
+  /** the run that expanded the check_result texts */
+  run: ScriptRun;
 }
 
-export function importScript(script: KselftestScript, model: KernelModelDefinition, version: [number, number]): Imported {
+/** `run`: the script's run, when the caller has one already */
+export function importScript(script: KselftestScript, model: KernelModelDefinition, version: [number, number], run?: ScriptRun): Imported {
   const { file, items } = script;
   const skipped: string[] = [];
   const skip = (line: number, why: string) => skipped.push(`${file}:${line}: skipped: ${why}`);
@@ -68,7 +71,7 @@ export function importScript(script: KselftestScript, model: KernelModelDefiniti
     }
     skip(item.line, item.kind === 'assign' && n < firstTest ? 'an assignment whose value is not a plain word' : 'a command outside a test');
   });
-  const run = runScript(script, model, version);
+  run ??= runScript(script, model, version);
   const tests = script.tests.map((t, ti): ImportedTest => {
     if (t.check === undefined) {
       if (t.disabled) return { title: t.title, steps: steps[ti], disabled: true };
@@ -88,7 +91,7 @@ export function importScript(script: KselftestScript, model: KernelModelDefiniti
     }
     return { title: t.title, steps: steps[ti], disabled: t.disabled, golden };
   });
-  return { vars, tests, skipped };
+  return { vars, tests, skipped, run };
 }
 
 /** the values of the plain `NAME=word` commands before item `upto`, in script order */

@@ -202,13 +202,3 @@ export function parseScript(file: string, text: string, model: KernelModelDefini
 function definedFunctions(source: string): string[] {
   return parse(source).body.items.flatMap((i) => i.cmd.first.commands.flatMap((c) => (c.kind === 'function' ? [c.name] : [])));
 }
-
-/** the test an item belongs to: from its start up to its check_result */
-export function testOf(script: KselftestScript, n: number): ScriptTest | undefined {
-  return script.tests.find((t) => n > t.start && n < (t.check ?? nextStart(script, t)));
-}
-
-function nextStart(script: KselftestScript, t: ScriptTest): number {
-  const i = script.tests.indexOf(t);
-  return i + 1 < script.tests.length ? script.tests[i + 1].start : script.items.length;
-}
