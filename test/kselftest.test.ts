@@ -327,3 +327,17 @@ t.test('a check_result the run does not reach is expanded from the plain assignm
   t.match(imported.skipped.join('\n'), /^F:9: note: check_result of 'two' expanded without running it/m);
   t.throws(() => importScript(parseScript('F', text('klp_pids=$pid_list'), mainline), mainline, mainline.versions[1]), /F:9: check_result of test 'two' was not reached .* uses a variable set at run time/);
 });
+
+t.test('a script that dies or skips outside a test: the first test carries why, the rest do not run', async (t) => {
+  const text = (guard: string) => `. $(dirname $0)/functions.sh\nsetup_config\n${guard}\nstart_test "one"\ncheck_result ""\nstart_test "two"\ncheck_result ""\n`;
+  let run = runScript(parseScript('F', text('die "no kernel"'), mainline), mainline, mainline.versions[1]);
+  t.same(
+    run.tests.map((r) => [r.status, r.error]),
+    [
+      ['error', 'F:3: die "no kernel": ERROR: no kernel'],
+      ['not-run', 'not run: an earlier command of F ended the script'],
+    ],
+  );
+  run = runScript(parseScript('F', text('grep -q no_such_symbol /proc/kallsyms || skip "needs no_such_symbol"'), mainline), mainline, mainline.versions[1]);
+  t.same(run.tests.map((r) => [r.status, r.reason]), [['skipped', 'SKIP: needs no_such_symbol'], ['skipped', 'SKIP: needs no_such_symbol']], 'skip ends the script, as kselftest reports it');
+});

@@ -16,7 +16,8 @@ import { isMap, isSeq, parseDocument, type Node } from 'yaml';
 import type { FunctionsFlavour } from '../selftest/functions.js';
 import type { Suite } from '../selftest/suite.js';
 import { parse } from '../selftest/shell/interpreter.js';
-import type { Command, List, Word } from '../selftest/shell/ast.js';
+import type { Command, List } from '../selftest/shell/ast.js';
+import { literal } from './script.js';
 
 /** how a dialect's scripts start a test */
 const TEST_START: Record<FunctionsFlavour, (title: string) => string[]> = {
@@ -70,18 +71,6 @@ function substitute(text: string, vars: Array<[string, string]>): string {
     }
   }
   return out;
-}
-
-/** the text of a word without expansions */
-function literal(w: Word | undefined): string | undefined {
-  if (!w) return undefined;
-  let s = '';
-  for (const p of w.parts) {
-    if (p.kind === 'lit') s += p.text;
-    else if (p.kind === 'dq' && p.parts.every((q) => q.kind === 'lit')) for (const q of p.parts) s += q.kind === 'lit' ? q.text : '';
-    else return undefined;
-  }
-  return s;
 }
 
 /** top-level assignments of a step (`X=1`, `a=1; b=$(...)`): name and literal value, if any */

@@ -51,6 +51,9 @@ export function importScript(script: KselftestScript, model: KernelModelDefiniti
         return skip(item.line, 'a comment');
       case 'source':
       case 'setup':
+        // a suite sources functions.sh and runs setup_config once, before its first test
+        if (n > firstTest) return skip(item.line, `${item.kind === 'setup' ? 'setup_config' : 'functions.sh'} again: a suite has it once, before its first test`);
+        return;
       case 'exit':
       case 'start':
       case 'check':

@@ -64,9 +64,9 @@ export function runScript(script: KselftestScript, model: KernelModelDefinition,
   };
   const runs: ScriptTestRun[] = suite.tests.map((test) => ({ test, status: 'not-run' }));
   let current = -1;
-  let stopped: { status: 'error' | 'skipped'; why: string } | undefined;
+  let stopped: { status: 'error' | 'skipped'; why: string; outside: boolean } | undefined;
   const fail = (why: string, status: 'error' | 'skipped') => {
-    stopped = { status, why };
+    stopped = { status, why, outside: current < 0 };
     if (current >= 0 && runs[current].status === 'not-run') {
       runs[current] = { ...runs[current], status, log: session.result() ?? '', ...(status === 'error' ? { error: why } : { reason: why }) };
     }
@@ -127,6 +127,7 @@ export function runScript(script: KselftestScript, model: KernelModelDefinition,
     if (r.status !== 'not-run') continue;
     if (r.test.disabled) runs[i] = { ...r, status: 'skipped', reason: 'disabled (after exit 0)' };
     else if (stopped?.status === 'skipped') runs[i] = { ...r, status: 'skipped', reason: stopped.why };
+    else if (stopped?.outside && !runs.some((x) => x.status === 'error')) runs[i] = { ...r, status: 'error', error: stopped.why };
     else if (stopped) runs[i] = { ...r, error: `not run: an earlier command of ${script.file} ended the script` };
     else if (script.tests[i].check === undefined) runs[i] = { ...r, status: 'error', error: `${script.file}:${r.test.line}: test '${r.test.title}' has no check_result` };
   }

@@ -59,7 +59,7 @@ const SOURCE_FUNCTIONS = /^\.\s+"?\$\(dirname\s+"?\$0"?\)"?\/functions\.sh"?\s*$
 const V5_TITLE = /^echo -n "TEST: (.*) \.\.\. "\s*$/;
 
 /** the text of a word that has no expansion in it, quoted or not */
-function literal(w: Word | undefined): string | undefined {
+export function literal(w: Word | undefined): string | undefined {
   if (!w) return undefined;
   let s = '';
   for (const p of w.parts) {
