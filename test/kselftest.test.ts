@@ -13,7 +13,7 @@ import { goldenFile, readGolden } from '../harness/selftest/golden.js';
 import { loadSuite, parseSuite, type Suite } from '../harness/selftest/suite.js';
 import { stepValidator } from '../harness/selftest/validate.js';
 import { exportSuiteScript, importCommand } from '../harness/kselftest/commands.js';
-import { computedVariables, computedWords, withVariables } from '../harness/kselftest/export.js';
+import { computedVariables, computedWords, suiteComments, withVariables } from '../harness/kselftest/export.js';
 import { importScript, suiteYaml } from '../harness/kselftest/import.js';
 import { runScript } from '../harness/kselftest/run.js';
 import { parseScript, ScriptError } from '../harness/kselftest/script.js';
@@ -86,6 +86,7 @@ t.test('import of each exported script gives back the suite and its golden logs'
       suite.tests.map((x) => ({ title: x.title, disabled: x.disabled, steps: x.steps.map((s) => s.source) })),
       `${suite.name}: tests and steps`,
     );
+    t.same(suiteComments(suiteYaml(imported, suite.model, suite.version, file)), suiteComments(readFileSync(suite.file, 'utf8')), `${suite.name}: comments`);
     suite.tests.forEach((test, i) => {
       if (!test.disabled) t.equal(imported.tests[i].golden, readGolden(goldenFile(ROOT, suite, test)), `${suite.name}: ${test.title}: golden`);
     });

@@ -117,19 +117,19 @@ interface PlannedFile {
   text: string;
 }
 
-/** write files only when none of them would replace different content; returns what it did */
+/** write files only when none of them would replace different content, then say what was done */
 function writeAll(files: PlannedFile[], io: CommandIo): void {
   const clash = files.find((f) => existsSync(f.path) && readFileSync(f.path, 'utf8') !== f.text);
   if (clash) throw new CommandError(`${clash.path}: exists with other content; not overwritten (nothing written)`);
-  for (const f of files) {
-    const unchanged = existsSync(f.path);
-    if (!unchanged) {
-      mkdirSync(dirname(f.path), { recursive: true });
-      // an exported script is run as ./test-foo.sh, as upstream's are
-      writeFileSync(f.path, f.text, { mode: f.path.endsWith('.sh') ? 0o755 : 0o644 });
-    }
-    io.out(`${unchanged ? 'unchanged' : 'wrote'}: ${f.path}\n`);
-  }
+  const done = files.map((f) => {
+    if (existsSync(f.path)) return `unchanged: ${f.path}\n`;
+    mkdirSync(dirname(f.path), { recursive: true });
+    // an exported script is run as ./test-foo.sh, as upstream's are
+    writeFileSync(f.path, f.text, { mode: f.path.endsWith('.sh') ? 0o755 : 0o644 });
+    return `wrote: ${f.path}\n`;
+  });
+  // reported after every file is written: a closed stdout cannot leave half of them
+  for (const line of done) io.out(line);
 }
 
 /**

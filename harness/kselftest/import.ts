@@ -4,9 +4,10 @@
  * per top-level command, however many lines it spans), and each check_result text, as the
  * script expands it when it runs, the test's golden log.
  *
- * What has no place in a suite is listed, never dropped silently: comments, commands
- * outside a test, the title line and `dmesg -C` of v5.5-era scripts (the dialect's test
- * start does both). The functions.sh line, setup_config and `exit 0` are what every suite
+ * A comment block above a test's start or above a step becomes its YAML comment. What has
+ * no place in a suite is listed, never dropped silently: other comments (the file's
+ * header), commands outside a test, the title line and `dmesg -C` of v5.5-era scripts
+ * (the dialect's test start does both). The functions.sh line, setup_config and `exit 0` are what every suite
  * implies; tests after `exit 0` become `disabled: true`.
  */
 import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
@@ -21,6 +22,10 @@ export interface ImportedTest {
   disabled: boolean;
   /** the expanded check_result text; a disabled test may have none */
   golden?: string;
+  /** the comment block above its start, without the '#'s */
+  comment?: string;
+  /** the comment above each step */
+  stepComments: Array<string | undefined>;
 }
 
 export interface Imported {
@@ -45,10 +50,33 @@ export function importScript(script: KselftestScript, model: KernelModelDefiniti
     for (let n = t.start + 1; n < end; n++) owner.set(n, ti);
   });
   const steps: string[][] = script.tests.map(() => []);
+  // a comment block goes with what follows it: a test's start or a step; any other is listed
+  const comments: Array<string | undefined> = script.tests.map(() => undefined);
+  const stepComments: Array<Array<string | undefined>> = script.tests.map(() => []);
+  let pending: typeof items = [];
+  // an empty `#` line stays one (YAML would print an empty comment line as a blank line)
+  const block = () => pending.map((c) => c.source.trim().replace(/^#/, '') || ' ').join('\n');
+  const flush = () => {
+    for (const c of pending) skip(c.line, 'a comment');
+    pending = [];
+  };
   items.forEach((item, n) => {
+    if (item.kind === 'comment') {
+      pending.push(item);
+      return;
+    }
+    const starts = script.tests.findIndex((t) => t.start === n);
+    if (starts >= 0 && pending.length) {
+      comments[starts] = block();
+      pending = [];
+    }
+    const owned = owner.get(n);
+    if (owned !== undefined && pending.length && (item.kind === 'command' || item.kind === 'assign' || item.kind === 'clear-log')) {
+      stepComments[owned][steps[owned].length] = block();
+      pending = [];
+    }
+    flush();
     switch (item.kind) {
-      case 'comment':
-        return skip(item.line, 'a comment');
       case 'source':
       case 'setup':
         // a suite sources functions.sh and runs setup_config once, before its first test
@@ -63,9 +91,8 @@ export function importScript(script: KselftestScript, model: KernelModelDefiniti
       case 'clear-log':
         if (items[n - 1]?.kind === 'title-echo') return skip(item.line, "dmesg -C after the title line: part of that dialect's test start");
     }
-    const ti = owner.get(n);
-    if (ti !== undefined) {
-      steps[ti].push(item.source);
+    if (owned !== undefined) {
+      steps[owned].push(item.source);
       return;
     }
     if (item.kind === 'assign' && n < firstTest && item.value !== undefined) {
@@ -74,10 +101,12 @@ export function importScript(script: KselftestScript, model: KernelModelDefiniti
     }
     skip(item.line, item.kind === 'assign' && n < firstTest ? 'an assignment whose value is not a plain word' : 'a command outside a test');
   });
+  flush();
+  skipped.sort((a, b) => Number(a.slice(file.length + 1).split(':')[0]) - Number(b.slice(file.length + 1).split(':')[0]));
   run ??= runScript(script, model, version);
   const tests = script.tests.map((t, ti): ImportedTest => {
     if (t.check === undefined) {
-      if (t.disabled) return { title: t.title, steps: steps[ti], disabled: true };
+      if (t.disabled) return { title: t.title, steps: steps[ti], disabled: true, comment: comments[ti], stepComments: stepComments[ti] };
       throw new ScriptError(`${file}:${t.line}: test '${t.title}' has no check_result: no golden log to write`);
     }
     const r = run.tests[ti];
@@ -92,7 +121,7 @@ export function importScript(script: KselftestScript, model: KernelModelDefiniti
         );
       if (!t.disabled) skipped.push(`${file}:${items[t.check].line}: note: check_result of '${t.title}' expanded without running it (${r.error ?? r.reason ?? 'not run'})`);
     }
-    return { title: t.title, steps: steps[ti], disabled: t.disabled, golden };
+    return { title: t.title, steps: steps[ti], disabled: t.disabled, golden, comment: comments[ti], stepComments: stepComments[ti] };
   });
   return { vars, tests, skipped, run };
 }
@@ -142,12 +171,14 @@ export function suiteYaml(imported: Imported, model: KernelModelDefinition, vers
   const tests = new YAMLSeq();
   for (const t of imported.tests) {
     const m = new YAMLMap();
+    if (t.comment !== undefined) m.commentBefore = t.comment;
     m.set('title', t.title);
     if (t.disabled) m.set('disabled', true);
     const steps = new YAMLSeq();
-    for (const s of t.steps) {
+    for (const [n, s] of t.steps.entries()) {
       const node = new Scalar(s);
       if (s.includes('\n')) node.type = Scalar.BLOCK_LITERAL;
+      if (t.stepComments[n] !== undefined) node.commentBefore = t.stepComments[n];
       steps.items.push(node);
     }
     m.set('steps', steps);
