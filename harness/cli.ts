@@ -12,6 +12,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as kselftest from './kselftest/commands.js';
 import { displayPath, goldenFile, readGolden, updateGolden, type UpdateAction } from './selftest/golden.js';
 import { judge, KtapReporter } from './selftest/report.js';
 import { runSuite, type SuiteRun } from './selftest/runner.js';
@@ -33,7 +35,23 @@ const USAGE = `usage: klp-selftest run [PATH...]
        klp-selftest trace PATH
        klp-selftest update [--check] [--force] [PATH...]
        klp-selftest list [PATH...]
+       klp-selftest run|trace SCRIPT.sh... [--model M] [--version V]
+       klp-selftest import SCRIPT.sh [--model M] [--version V] [--out FILE]
+       klp-selftest export PATH... [--out DIR]
 `;
+
+/** options of the kselftest-script commands (harness/kselftest/commands.ts) */
+function scriptArgs<O extends NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>>(cmd: string, args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${cmd}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function scriptIo(io: Io): kselftest.CommandIo {
+  return { out: io.out, err: io.err, colour: io.isTTY && !io.env.NO_COLOR };
+}
 
 /** suite files named by the arguments: files as given, directories searched for *.yaml */
 export function collectSuites(paths: string[]): string[] {
@@ -66,6 +84,12 @@ function loadAll(paths: string[]): Suite[] {
 }
 
 function cmdRun(args: string[], io: Io): number {
+  if (args.some(kselftest.isScriptPath)) {
+    const { values, positionals } = scriptArgs('run', args, kselftest.SCRIPT_OPTIONS);
+    const other = positionals.find((p) => !kselftest.isScriptPath(p));
+    if (other) throw new UsageError(`run: ${other}: scripts (.sh) and suites cannot be run together`);
+    return kselftest.runScripts(positionals, values as kselftest.ScriptOptions, scriptIo(io));
+  }
   const suites = loadAll(args);
   const colour = io.isTTY && !io.env.NO_COLOR;
   const rep = new KtapReporter(io.out, colour);
@@ -83,6 +107,11 @@ function cmdRun(args: string[], io: Io): number {
 }
 
 function cmdTrace(args: string[], io: Io): number {
+  if (args.some(kselftest.isScriptPath)) {
+    const { values, positionals } = scriptArgs('trace', args, kselftest.SCRIPT_OPTIONS);
+    if (positionals.length !== 1) throw new UsageError('trace takes exactly one script');
+    return kselftest.traceScript(positionals[0], values as kselftest.ScriptOptions, scriptIo(io));
+  }
   if (args.length !== 1) throw new UsageError('trace takes exactly one suite file');
   const suite = loadSuite(args[0], stepValidator);
   const run: SuiteRun = runSuite(suite);
@@ -131,6 +160,17 @@ function cmdUpdate(args: string[], io: Io): number {
   return check && (counts.created || counts.updated) ? 1 : 0;
 }
 
+function cmdImport(args: string[], io: Io): number {
+  const { values, positionals } = scriptArgs('import', args, kselftest.IMPORT_OPTIONS);
+  if (positionals.length !== 1 || !kselftest.isScriptPath(positionals[0])) throw new UsageError('import takes exactly one test-*.sh script');
+  return kselftest.importCommand(ROOT, positionals[0], values as kselftest.ScriptOptions & { out?: string }, scriptIo(io));
+}
+
+function cmdExport(args: string[], io: Io): number {
+  const { values, positionals } = scriptArgs('export', args, kselftest.EXPORT_OPTIONS);
+  return kselftest.exportCommand(ROOT, loadAll(positionals), values as { out?: string }, scriptIo(io));
+}
+
 function cmdList(args: string[], io: Io): number {
   for (const suite of loadAll(args)) {
     io.out(`${suite.file} (kernel: ${suite.model.name})\n`);
@@ -151,6 +191,10 @@ export function main(argv: string[], io: Io): number {
         return cmdUpdate(args, io);
       case 'list':
         return cmdList(args, io);
+      case 'import':
+        return cmdImport(args, io);
+      case 'export':
+        return cmdExport(args, io);
       case '-h':
       case '--help':
       case 'help':
@@ -161,6 +205,10 @@ export function main(argv: string[], io: Io): number {
     }
   } catch (e) {
     if (e instanceof SuiteError) {
+      io.err(`klp-selftest: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof kselftest.CommandError) {
       io.err(`klp-selftest: ${e.message}\n`);
       return 2;
     }

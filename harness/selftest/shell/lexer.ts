@@ -115,6 +115,7 @@ export class Lexer {
       return { type: 'redir', op: '>', fd, pos };
     } else if (s.startsWith('<<<', i)) op = '<<<';
     else if (s.startsWith('<<', i)) this.error('here-documents (<<) are not supported', i);
+    else if (s.startsWith('<(', i) || s.startsWith('>(', i)) this.error('process substitution (<(...)) is not supported', i);
     else if (s.startsWith('<&', i)) op = '<&';
     else if (c === '>') op = '>';
     else op = '<';

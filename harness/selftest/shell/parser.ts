@@ -193,6 +193,10 @@ class Parser {
           return this.withRedirs(this.parseCond(t.pos));
         case 'function':
           return this.parseFunctionKeyword();
+        case 'case':
+        case 'select':
+          // no kselftest script uses them; say so rather than report a stray token
+          throw new ShellSyntaxError(`'${t.literal}' is not supported by the step shell`, t.pos);
         default:
           this.unexpected(t);
       }

@@ -1,0 +1,191 @@
+/**
+ * The kernel-tree round trip as commands: run and trace a test-*.sh as it is, import one
+ * into a suite with golden logs, export suites as test-*.sh. Each takes its options
+ * already parsed; harness/cli.ts only routes to them.
+ *
+ *   run SCRIPT.sh... [--model M] [--version V]
+ *   trace SCRIPT.sh [--model M] [--version V]
+ *   import SCRIPT.sh [--model M] [--version V] [--out FILE]
+ *   export PATH... [--out DIR]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { findModel, modelNames, type KernelModelDefinition } from '../models.js';
+import { goldenFile, readGolden } from '../selftest/golden.js';
+import { judge, KtapReporter } from '../selftest/report.js';
+import { parseSuite, SuiteError, type Suite } from '../selftest/suite.js';
+import { stepValidator } from '../selftest/validate.js';
+import { computedVariables, exportScript, suiteComments, type SuiteComments } from './export.js';
+import { importScript, suiteYaml } from './import.js';
+import { runScript } from './run.js';
+import { parseScript, ScriptError, type KselftestScript } from './script.js';
+
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+  colour: boolean;
+}
+
+/** the options run, trace and import take for a script */
+export interface ScriptOptions {
+  model?: string;
+  version?: string;
+}
+
+/** node:util parseArgs option specs, for the CLI's declarative entries */
+export const SCRIPT_OPTIONS = {
+  model: { type: 'string' },
+  version: { type: 'string' },
+} as const;
+export const IMPORT_OPTIONS = { ...SCRIPT_OPTIONS, out: { type: 'string' } } as const;
+export const EXPORT_OPTIONS = { out: { type: 'string' } } as const;
+
+export const isScriptPath = (p: string) => p.endsWith('.sh');
+
+/** bad input: one line, exit status 2 */
+export class CommandError extends Error {}
+
+function resolveModel(opts: ScriptOptions): { model: KernelModelDefinition; version: [number, number] } {
+  const name = opts.model ?? 'mainline';
+  const model = findModel(name);
+  if (!model) throw new CommandError(`unknown kernel model '${name}' (known: ${modelNames().join(', ')})`);
+  const [lo, hi] = model.versions;
+  if (opts.version === undefined) return { model, version: hi };
+  const m = /^(\d+)\.(\d+)$/.exec(opts.version);
+  if (!m) throw new CommandError(`--version must look like '6.12', not '${opts.version}'`);
+  const version: [number, number] = [Number(m[1]), Number(m[2])];
+  const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+  if (cmp(version, lo) < 0 || cmp(version, hi) > 0)
+    throw new CommandError(`kernel ${model.name} covers versions ${lo.join('.')} to ${hi.join('.')}, not ${opts.version}`);
+  return { model, version };
+}
+
+function readScript(file: string, model: KernelModelDefinition): KselftestScript {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CommandError(`${file}: cannot read script: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return parseScript(file, text, model);
+}
+
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ScriptError || e instanceof SuiteError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
+/** `run` of scripts: KTAP as for suites, each test judged against its check_result text */
+export function runScripts(files: string[], opts: ScriptOptions, io: CommandIo): number {
+  const { model, version } = resolveModel(opts);
+  // every script is checked before any runs
+  const scripts = guard(() => files.map((f) => readScript(f, model)));
+  const rep = new KtapReporter(io.out, io.colour);
+  rep.header(scripts.reduce((n, s) => n + s.tests.length, 0));
+  for (const script of scripts) {
+    const run = runScript(script, model, version);
+    rep.suite(run);
+    for (const t of run.tests) rep.result(run.suite.name, judge(t, t.expected, `${script.file} (its check_result)`));
+  }
+  rep.totals();
+  return rep.counts.fail ? 1 : 0;
+}
+
+/** `trace` of a script: "=== TEST: <title>" and the log of each test that ran */
+export function traceScript(file: string, opts: ScriptOptions, io: CommandIo): number {
+  const { model, version } = resolveModel(opts);
+  const script = guard(() => readScript(file, model));
+  let status = 0;
+  for (const t of runScript(script, model, version).tests) {
+    if (t.status === 'skipped' || t.status === 'not-run') continue;
+    io.out(`=== TEST: ${t.test.title}\n`);
+    if (t.log) io.out(`${t.log}\n`);
+    if (t.error) {
+      io.err(`${t.error}\n`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+interface PlannedFile {
+  path: string;
+  text: string;
+}
+
+/** write files only when none of them would replace different content, then say what was done */
+function writeAll(files: PlannedFile[], io: CommandIo): void {
+  const clash = files.find((f) => existsSync(f.path) && readFileSync(f.path, 'utf8') !== f.text);
+  if (clash) throw new CommandError(`${clash.path}: exists with other content; not overwritten (nothing written)`);
+  const done = files.map((f) => {
+    if (existsSync(f.path)) return `unchanged: ${f.path}\n`;
+    mkdirSync(dirname(f.path), { recursive: true });
+    // an exported script is run as ./test-foo.sh, as upstream's are
+    writeFileSync(f.path, f.text, { mode: f.path.endsWith('.sh') ? 0o755 : 0o644 });
+    return `wrote: ${f.path}\n`;
+  });
+  // reported after every file is written: a closed stdout cannot leave half of them
+  for (const line of done) io.out(line);
+}
+
+/**
+ * `import`: the suite (default suites/<model>/<script name>.yaml) and its golden logs
+ * under expected/<model>/<suite name>/, where `run` of the suite looks for them.
+ */
+export function importCommand(root: string, file: string, opts: ScriptOptions & { out?: string }, io: CommandIo): number {
+  const { model, version } = resolveModel(opts);
+  const script = guard(() => readScript(file, model));
+  const imported = guard(() => importScript(script, model, version));
+  for (const s of imported.skipped) io.out(`${s}\n`);
+  const out = opts.out ?? join(root, 'suites', model.name, `${basename(file).replace(/\.sh$/, '')}.yaml`);
+  if (!/\.ya?ml$/.test(out)) throw new CommandError(`--out ${out}: a suite file ends in .yaml`);
+  const yaml = suiteYaml(imported, model, opts.version !== undefined ? version : undefined, basename(file));
+  // the suite must load as any other, or nothing is written
+  const suite = guard(() => parseSuite(out, yaml, stepValidator));
+  const goldens = suite.tests.flatMap((t, i) => {
+    const golden = imported.tests[i].golden;
+    return golden === undefined ? [] : [{ path: goldenFile(root, suite, t), text: `${golden}\n` }];
+  });
+  writeAll([{ path: resolve(out), text: yaml }, ...goldens], io);
+  return 0;
+}
+
+/** a suite's test-*.sh text, with runtime values (pid lists) taken from a run of the script itself */
+export function exportSuiteScript(root: string, suite: Suite): string {
+  const goldens = suite.tests.map((t) => readGolden(goldenFile(root, suite, t)));
+  const missing = suite.tests.find((t, i) => goldens[i] === undefined && !t.disabled);
+  if (missing) throw new CommandError(`${suite.file}:${missing.line}: test '${missing.title}' has no golden log (create it with: klp-selftest update)`);
+  let comments: SuiteComments | undefined;
+  try {
+    comments = suiteComments(readFileSync(suite.file, 'utf8'));
+  } catch {
+    comments = undefined;
+  }
+  const first = exportScript({ suite, goldens, comments });
+  const capture = computedVariables(suite);
+  if (!capture.length) return first;
+  const name = `${suite.name}.sh`;
+  const run = runScript(guard(() => parseScript(name, first, suite.model)), suite.model, suite.version, capture);
+  return exportScript({ suite, goldens, comments, runtime: run.tests.map((t) => t.vars) });
+}
+
+/**
+ * `export`: one test-<name>.sh per suite, into --out (default: the current directory);
+ * suites of several models go to one subdirectory per model, as each is its own tree.
+ */
+export function exportCommand(root: string, suites: Suite[], opts: { out?: string }, io: CommandIo): number {
+  const dir = resolve(opts.out ?? '.');
+  const perModel = new Set(suites.map((s) => s.model.name)).size > 1;
+  const files = suites.map((s) => ({
+    path: join(dir, perModel ? s.model.name : '', `${s.name.startsWith('test-') ? s.name : `test-${s.name}`}.sh`),
+    text: exportSuiteScript(root, s),
+  }));
+  const dup = files.find((f, i) => files.findIndex((g) => g.path === f.path) !== i);
+  if (dup) throw new CommandError(`${dup.path}: two suites export to the same file; export them to different --out directories`);
+  writeAll(files, io);
+  return 0;
+}
