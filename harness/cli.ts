@@ -17,6 +17,8 @@ import { judge, KtapReporter } from './selftest/report.js';
 import { runSuite, type SuiteRun } from './selftest/runner.js';
 import { loadSuite, SuiteError, type Suite } from './selftest/suite.js';
 import { stepValidator } from './selftest/validate.js';
+import { COMPARE_USAGE, CompareUsageError, parseCompareArgs, runCompare } from './compare/command.js';
+import { runnableVariants } from './compare/variant.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -33,6 +35,7 @@ const USAGE = `usage: klp-selftest run [PATH...]
        klp-selftest trace PATH
        klp-selftest update [--check] [--force] [PATH...]
        klp-selftest list [PATH...]
+       ${COMPARE_USAGE}
 `;
 
 /** suite files named by the arguments: files as given, directories searched for *.yaml */
@@ -65,8 +68,13 @@ function loadAll(paths: string[]): Suite[] {
   return collectSuites(paths).map((f) => loadSuite(display(f), stepValidator));
 }
 
+/** what run and update run: each suite, and a comparison suite once per model */
+function loadRunnable(paths: string[]): Suite[] {
+  return loadAll(paths).flatMap((s) => runnableVariants(s));
+}
+
 function cmdRun(args: string[], io: Io): number {
-  const suites = loadAll(args);
+  const suites = loadRunnable(args);
   const colour = io.isTTY && !io.env.NO_COLOR;
   const rep = new KtapReporter(io.out, colour);
   rep.header(suites.reduce((n, s) => n + s.tests.length, 0));
@@ -109,7 +117,7 @@ function cmdUpdate(args: string[], io: Io): number {
     io.err('klp-selftest update: CI is set: refusing to write golden files (use --check, or --force to write anyway)\n');
     return 2;
   }
-  const suites = loadAll(paths);
+  const suites = loadRunnable(paths);
   const runs = suites.map(runSuite);
   const failed = runs.flatMap((r) => r.tests).filter((t) => t.status === 'error' || t.status === 'not-run');
   if (failed.length && !force) {
@@ -151,6 +159,10 @@ export function main(argv: string[], io: Io): number {
         return cmdUpdate(args, io);
       case 'list':
         return cmdList(args, io);
+      case 'compare': {
+        const opts = parseCompareArgs(args);
+        return runCompare(opts, loadAll(opts.paths), io);
+      }
       case '-h':
       case '--help':
       case 'help':
@@ -161,6 +173,10 @@ export function main(argv: string[], io: Io): number {
     }
   } catch (e) {
     if (e instanceof SuiteError) {
+      io.err(`klp-selftest: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof CompareUsageError) {
       io.err(`klp-selftest: ${e.message}\n`);
       return 2;
     }

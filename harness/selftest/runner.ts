@@ -44,7 +44,7 @@ export function runSuite(suite: Suite): SuiteRun {
   let aborted: string | undefined;
   for (const test of suite.tests) {
     if (test.disabled) {
-      runs.push({ test, status: 'skipped', reason: 'disabled' });
+      runs.push({ test, status: 'skipped', reason: test.skipReason ?? 'disabled' });
       continue;
     }
     if (aborted) {
