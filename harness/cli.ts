@@ -19,6 +19,8 @@ import { loadSuite, SuiteError, type Suite } from './selftest/suite.js';
 import { stepValidator } from './selftest/validate.js';
 import { COMPARE_USAGE, CompareUsageError, parseCompareArgs, runCompare } from './compare/command.js';
 import { runnableVariants } from './compare/variant.js';
+import { traceTimeline } from './timeline/command.js';
+import { TimelineDirError } from './timeline/write.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -32,7 +34,7 @@ interface Io {
 }
 
 const USAGE = `usage: klp-selftest run [PATH...]
-       klp-selftest trace PATH
+       klp-selftest trace PATH [--timeline DIR]
        klp-selftest update [--check] [--force] [PATH...]
        klp-selftest list [PATH...]
        ${COMPARE_USAGE}
@@ -91,6 +93,8 @@ function cmdRun(args: string[], io: Io): number {
 }
 
 function cmdTrace(args: string[], io: Io): number {
+  const t = args.indexOf('--timeline');
+  if (t >= 0) return traceTimeline(args, io);
   if (args.length !== 1) throw new UsageError('trace takes exactly one suite file');
   const suite = loadSuite(args[0], stepValidator);
   const run: SuiteRun = runSuite(suite);
@@ -118,7 +122,7 @@ function cmdUpdate(args: string[], io: Io): number {
     return 2;
   }
   const suites = loadRunnable(paths);
-  const runs = suites.map(runSuite);
+  const runs = suites.map((s) => runSuite(s));
   const failed = runs.flatMap((r) => r.tests).filter((t) => t.status === 'error' || t.status === 'not-run');
   if (failed.length && !force) {
     for (const t of failed) io.err(`${t.error}\n`);
@@ -176,7 +180,7 @@ export function main(argv: string[], io: Io): number {
       io.err(`klp-selftest: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof CompareUsageError) {
+    if (e instanceof CompareUsageError || e instanceof TimelineDirError) {
       io.err(`klp-selftest: ${e.message}\n`);
       return 2;
     }

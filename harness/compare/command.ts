@@ -7,6 +7,8 @@ import { allModels, findModel, modelNames, type KernelModelDefinition } from '..
 import type { Suite } from '../selftest/suite.js';
 import { compareSuite } from './compare.js';
 import { formatComparison } from './report.js';
+import { TimelineRecorder } from '../timeline/record.js';
+import { writeStacked } from '../timeline/write.js';
 
 export interface CompareIo {
   out(text: string): void;
@@ -53,7 +55,13 @@ export function parseCompareArgs(args: string[]): CompareOptions {
 }
 
 export function runCompare(opts: CompareOptions, suites: Suite[], io: CompareIo): number {
-  const comparisons = suites.map((s) => compareSuite(s, opts.models));
+  const comparisons = suites.map((s) => {
+    const recorders: TimelineRecorder[] = [];
+    const observe = opts.timeline ? () => recorders[recorders.push(new TimelineRecorder(s.name)) - 1] : undefined;
+    const c = compareSuite(s, opts.models, observe);
+    if (opts.timeline) for (const path of writeStacked(opts.timeline, s, recorders.map((r) => r.timelines))) io.err(`wrote ${path}\n`);
+    return c;
+  });
   if (opts.json) io.out(JSON.stringify({ suites: comparisons }, null, 2) + '\n');
   else io.out(comparisons.map(formatComparison).join('\n'));
   return 0;

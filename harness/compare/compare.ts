@@ -5,7 +5,7 @@
  */
 import { structuredPatch } from 'diff';
 import type { KernelModelDefinition } from '../models.js';
-import { runSuite, type TestRun } from '../selftest/runner.js';
+import { runSuite, type SuiteObserver, type TestRun } from '../selftest/runner.js';
 import type { Suite } from '../selftest/suite.js';
 import { normaliseLog } from './dialect.js';
 import { suiteUnder } from './variant.js';
@@ -63,9 +63,9 @@ function cellOf(model: KernelModelDefinition, run: TestRun, baseline: Suite): Om
 }
 
 /** run every test of the suite under each model; the suite's own model is the baseline */
-export function compareSuite(suite: Suite, models: readonly KernelModelDefinition[]): SuiteComparison {
+export function compareSuite(suite: Suite, models: readonly KernelModelDefinition[], observe?: (model: KernelModelDefinition) => SuiteObserver): SuiteComparison {
   const columns = [suite.model, ...models.filter((m) => m !== suite.model)];
-  const runs = columns.map((m) => runSuite(suiteUnder(suite, m)).tests);
+  const runs = columns.map((m) => runSuite(suiteUnder(suite, m), observe?.(m)).tests);
   const rows: Row[] = [];
   const diffs: Diff[] = [];
   suite.tests.forEach((test, i) => {
