@@ -146,3 +146,9 @@ t.test('trace --timeline and compare --timeline write one SVG per test; bad DIR 
   t.match(x.r.err, /^klp-selftest: .*file: (not a directory|cannot create)/);
   t.equal(x.r.err.trim().split('\n').length, 1);
 });
+
+t.test('the picture in docs/ is what trace --timeline draws today', async (t) => {
+  const split = record('suites/split-2020/test-callbacks.yaml');
+  const svg = timelineSvg(split.timelines.find((x) => x.title === 'busy target module')!);
+  t.equal(readFileSync(join(ROOT, 'docs/timeline-split-2020-busy-target-module.svg'), 'utf8'), svg, 'regenerate with: klp-selftest trace suites/split-2020/test-callbacks.yaml --timeline DIR');
+});

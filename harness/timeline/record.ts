@@ -88,15 +88,18 @@ function sampleOf(session: SelftestSession): Omit<Sample, 't'> {
   const { k, klp } = session.machine;
   const tp = klp.klp_transition_patch;
   const funcs = tp ? blockingFuncs(tp, klp.klp_target_state) : new Map<KFunc, string>();
-  const anyEnabled = klp.klp_patches.some((p) => p.enabled && p !== tp);
+  // a task outside a transition (patch_state IDLE) runs the newest code on the func stacks
+  const applied = klp.klp_patches.some((p) => [...klp_for_each_object(p)].some((o) => o.patched));
+  const idle: TaskState = applied ? 'patched' : 'unpatched';
   let forcedTasks = 0;
   const tasks: TaskSample[] = k.tasks.all().filter((t) => !t.exited).map((t) => {
     const fn = tp ? t.stack.find((f) => funcs.has(f)) : undefined;
     if (tp && t.patch_pending) return fn ? { key: taskKey(t), state: 'sleeping', fn: funcs.get(fn) } : { key: taskKey(t), state: 'pending' };
     // switched while still in a function the stack check refuses: only a force does that
     if (fn && t.patch_state === klp.klp_target_state) forcedTasks++;
-    if (tp) return { key: taskKey(t), state: t.patch_state === KLP_TRANSITION_PATCHED || (t.patch_state !== KLP_TRANSITION_UNPATCHED && anyEnabled) ? 'patched' : 'unpatched' };
-    return { key: taskKey(t), state: anyEnabled ? 'patched' : 'unpatched' };
+    if (t.patch_state === KLP_TRANSITION_PATCHED) return { key: taskKey(t), state: 'patched' };
+    if (t.patch_state === KLP_TRANSITION_UNPATCHED) return { key: taskKey(t), state: 'unpatched' };
+    return { key: taskKey(t), state: idle };
   });
   const patches: PatchSample[] = klp.klp_patches.map((p) => ({
     name: p.mod.name,
