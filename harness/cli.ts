@@ -3,9 +3,10 @@
  * logs, list suites.
  *
  *   klp-selftest run [PATH...]              all suites under suites/ by default
- *   klp-selftest trace PATH                 "=== TEST: <title>" and the log of each test
+ *   klp-selftest trace PATH [--timeline DIR] "=== TEST: <title>" and the log of each test (and an SVG each)
  *   klp-selftest update [--check] [--force] [PATH...]
  *   klp-selftest list [PATH...]
+ *   klp-selftest compare PATH... [--models a,b,...] [--json] [--timeline DIR]   (harness/compare/)
  *
  * Exit status: 0 success, 1 a test failed (or --check found changes), 2 bad input.
  */

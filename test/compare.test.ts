@@ -136,3 +136,11 @@ t.test('every registered model is a column by default, and run checks each model
   t.match(r.out, /# selftests: poc-2023: states/);
   t.match(r.out, /# SKIP cannot run: test_klp_state is not in shadow-gc-2022/);
 });
+
+t.test('compare: in a suite must be true or false', async (t) => {
+  const p = suite('badcompare.yaml', 'kernel: mainline\ncompare: 1\ntests:\n  - title: x\n    steps: [log hi]\n');
+  const r = run(['run', p]);
+  t.equal(r.status, 2);
+  t.match(r.err, /badcompare\.yaml:2: compare must be true or false/);
+  t.equal(r.out, '');
+});

@@ -145,6 +145,11 @@ t.test('trace --timeline and compare --timeline write one SVG per test; bad DIR 
   t.equal(main(['trace', join(ROOT, 'suites/mainline/test-livepatch.yaml'), '--timeline', join(dir, 'file')], x.io), 2);
   t.match(x.r.err, /^klp-selftest: .*file: (not a directory|cannot create)/);
   t.equal(x.r.err.trim().split('\n').length, 1);
+  t.equal(x.r.out, '', 'nothing ran');
+  x = io();
+  t.equal(main(['compare', join(ROOT, 'suites/compare/states.yaml'), '--timeline', join(dir, 'file', 'sub')], x.io), 2);
+  t.equal(x.r.out, '', 'nothing ran');
+  t.match(x.r.err, /^klp-selftest: .*cannot create the timeline directory: ENOTDIR/);
 });
 
 t.test('the picture in docs/ is what trace --timeline draws today', async (t) => {

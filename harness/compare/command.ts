@@ -8,7 +8,7 @@ import type { Suite } from '../selftest/suite.js';
 import { compareSuite } from './compare.js';
 import { formatComparison } from './report.js';
 import { TimelineRecorder } from '../timeline/record.js';
-import { writeStacked } from '../timeline/write.js';
+import { prepareDir, writeStacked } from '../timeline/write.js';
 
 export interface CompareIo {
   out(text: string): void;
@@ -55,6 +55,8 @@ export function parseCompareArgs(args: string[]): CompareOptions {
 }
 
 export function runCompare(opts: CompareOptions, suites: Suite[], io: CompareIo): number {
+  // a DIR that cannot hold the pictures is bad input: say so before anything runs
+  if (opts.timeline) prepareDir(opts.timeline);
   const comparisons = suites.map((s) => {
     const recorders: TimelineRecorder[] = [];
     const observe = opts.timeline ? () => recorders[recorders.push(new TimelineRecorder(s.name)) - 1] : undefined;

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadSuite } from '../selftest/suite.js';
 import { stepValidator } from '../selftest/validate.js';
-import { recordSuite, TimelineDirError, writeTimelines } from './write.js';
+import { prepareDir, recordSuite, TimelineDirError, writeTimelines } from './write.js';
 
 interface TraceIo {
   out(text: string): void;
@@ -23,6 +23,7 @@ export function traceTimeline(args: string[], io: TraceIo): number {
   if (!dir) throw new TimelineDirError('trace: --timeline needs a directory');
   if (parsed.positionals.length !== 1) throw new TimelineDirError('trace takes exactly one suite file');
   const suite = loadSuite(parsed.positionals[0], stepValidator);
+  prepareDir(dir);
   const { run, timelines } = recordSuite(suite);
   let status = 0;
   for (const t of run.tests) {

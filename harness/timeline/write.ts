@@ -12,7 +12,7 @@ import { drawTimeline, stackedSvg, timelineSvg } from './svg.js';
 /** DIR cannot hold the pictures (a file, or not creatable): one line, nothing written */
 export class TimelineDirError extends Error {}
 
-function prepareDir(dir: string): void {
+export function prepareDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
