@@ -144,3 +144,20 @@ t.test('compare: in a suite must be true or false', async (t) => {
   t.match(r.err, /badcompare\.yaml:2: compare must be true or false/);
   t.equal(r.out, '');
 });
+
+t.test('the matrix in the README is what compare gives today', async (t) => {
+  const readme = (await import('node:fs')).readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const header = readme.split('\n').find((l) => l.startsWith('| suite: test |'))!;
+  t.ok(header, 'the README has the matrix');
+  const cols = header.split('|').slice(2, -1).map((c) => c.trim());
+  const files = ['callbacks', 'shadow-vars', 'speaker', 'states'].map((n) => join(ROOT, `suites/compare/${n}.yaml`));
+  for (const f of files) {
+    const s = loadSuite(f, stepValidator);
+    const c = compareSuite(s, cols.map(model));
+    for (const row of c.rows) {
+      const byModel = new Map(row.cells.map((x) => [x.model, x.verdict]));
+      const line = `| ${s.name}: ${row.title} | ${cols.map((m) => byModel.get(m)).join(' | ')} |`;
+      t.ok(readme.includes(line), line);
+    }
+  }
+});
