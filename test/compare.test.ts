@@ -161,3 +161,32 @@ t.test('the matrix in the README is what compare gives today', async (t) => {
     }
   }
 });
+
+t.test('a test that dies under one model: its log is compared, the later tests cannot run there', async (t) => {
+  const p = suite(
+    'dies.yaml',
+    `kernel: mainline
+tests:
+  - title: disable a patch whose state blocks it
+    steps:
+      - load_lp test_klp_state state_block_disable=1
+      - disable_lp test_klp_state
+      - unload_lp test_klp_state
+  - title: afterwards
+    steps:
+      - load_lp test_klp_livepatch
+      - disable_lp test_klp_livepatch
+      - unload_lp test_klp_livepatch
+`,
+  );
+  const c = compareSuite(loadSuite(p, stepValidator), [model('mainline'), model('v1-2025')]);
+  const [first, second] = c.rows.map((r) => r.cells[1]);
+  t.equal(first.verdict, 'differs');
+  t.match(first.error, /step 2 \(disable_lp test_klp_state\): ERROR: failed to disable livepatch test_klp_state/);
+  t.match(first.log, /^livepatch: The livepatch 'test_klp_state' does not support disable$/m);
+  t.equal(second.verdict, 'cannot run');
+  t.match(second.reason, /^cannot run: an earlier test of .*dies\.yaml ended the run$/);
+  t.equal(c.rows[1].cells[0].verdict, 'baseline', 'the baseline ran it');
+  const r = run(['compare', p, '--models', 'v1-2025']);
+  t.match(r.out, /^01 v1-2025: ended with an error: /m);
+});

@@ -57,7 +57,7 @@ function cellOf(model: KernelModelDefinition, run: TestRun, baseline: Suite): Om
     const reason = run.test.skipReason ?? `cannot run: ${run.reason ?? 'skipped'}`;
     return { model: model.name, verdict: 'cannot run', reason };
   }
-  if (run.status === 'not-run') return { model: model.name, verdict: 'cannot run', reason: `cannot run: ${run.error ?? 'not run'}` };
+  if (run.status === 'not-run') return { model: model.name, verdict: 'cannot run', reason: `cannot run: ${(run.error ?? '').replace(/^not run: /, '') || 'not run'}` };
   const log = normaliseLog(run.log ?? '', model.dialect.flavour, baseline.model.dialect.flavour);
   return { model: model.name, log, ...(run.error ? { error: run.error } : {}) };
 }
