@@ -112,6 +112,7 @@ t.test('the CLI: matrix, the dialect note, --json, exit codes', async (t) => {
   t.equal(r.status, 0, 'differences are not a failure');
   const j = JSON.parse(r.out);
   t.equal(j.suites[0].baseline, 'mainline');
+  t.match(j.suites[0].dialects, /are the same step; load lines are compared in mainline's wording/);
   t.same(j.suites[0].rows[0].cells.map((c: { verdict: string }) => c.verdict), ['baseline', 'differs']);
   t.ok(j.suites[0].diffs.length >= 1);
   for (const bad of [['compare'], ['compare', basic, '--models', 'linux-2.4'], ['compare', basic, '--nope'], ['compare', join(dir, 'missing.yaml')]]) {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { allModels, findModel, modelNames, type KernelModelDefinition } from '../models.js';
 import type { Suite } from '../selftest/suite.js';
 import { compareSuite } from './compare.js';
-import { formatComparison } from './report.js';
+import { dialectNote, formatComparison } from './report.js';
 import { TimelineRecorder } from '../timeline/record.js';
 import { prepareDir, writeStacked } from '../timeline/write.js';
 
@@ -64,7 +64,7 @@ export function runCompare(opts: CompareOptions, suites: Suite[], io: CompareIo)
     if (opts.timeline) for (const path of writeStacked(opts.timeline, s, recorders.map((r) => r.timelines))) io.err(`wrote ${path}\n`);
     return c;
   });
-  if (opts.json) io.out(JSON.stringify({ suites: comparisons }, null, 2) + '\n');
+  if (opts.json) io.out(JSON.stringify({ suites: comparisons.map((c) => ({ ...c, dialects: dialectNote(c.baseline) })) }, null, 2) + '\n');
   else io.out(comparisons.map(formatComparison).join('\n'));
   return 0;
 }
