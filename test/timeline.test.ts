@@ -119,6 +119,14 @@ tests:
   t.match(out, /livepatch: forcing remaining tasks to the patched state/);
 });
 
+t.test('a patch replaced by a cumulative one says so; one that is disabled does not', async (t) => {
+  const replace = callbacks.timelines.find((x) => x.title === 'atomic replace')!;
+  t.same(replace.replacements.map((r) => `${r.patch} by ${r.by}`), ['test_klp_callbacks_demo by test_klp_callbacks_demo2']);
+  t.match(timelineSvg(replace), /<title>test_klp_callbacks_demo replaced by test_klp_callbacks_demo2 at \d+\.\d{3} s<\/title>/);
+  const multiple = callbacks.timelines.find((x) => x.title === 'multiple livepatches')!;
+  t.same(multiple.replacements, [], 'non-replace patches disabled one by one');
+});
+
 t.test('same input, same bytes', async (t) => {
   const again = record('suites/mainline/test-callbacks.yaml');
   t.same(again.timelines.map(timelineSvg), callbacks.timelines.map(timelineSvg));

@@ -180,12 +180,20 @@ export class TimelineRecorder implements SuiteObserver {
     if (prev) this.noteReplacements(prev, s, tl.samples.length - 1);
   }
 
+  /**
+   * a patch that left the list was replaced when a cumulative (replace) patch enabled after
+   * it is still there; otherwise it was disabled
+   */
   private noteReplacements(prev: Sample, s: Sample, at: number): void {
-    const by = prev.patches.find((p) => p.state === 'patching');
-    if (!by) return;
-    const tp = this.session!.machine.klp.klp_patches.find((p) => p.mod.name === by.name);
-    if (!tp?.replace) return;
-    for (const p of prev.patches)
-      if (p.name !== by.name && !s.patches.some((q) => q.name === p.name)) this.current!.replacements.push({ t: s.t, at, patch: p.name, by: by.name });
+    const klp = this.session!.machine.klp;
+    prev.patches.forEach((p, i) => {
+      if (s.patches.some((q) => q.name === p.name)) return;
+      const later = (name: string) => {
+        const j = prev.patches.findIndex((q) => q.name === name);
+        return j < 0 || j > i;
+      };
+      const by = klp.klp_patches.find((r) => r.replace && r.mod.name !== p.name && later(r.mod.name));
+      if (by) this.current!.replacements.push({ t: s.t, at, patch: p.name, by: by.mod.name });
+    });
   }
 }
