@@ -91,6 +91,9 @@ function sampleOf(session: SelftestSession): Omit<Sample, 't'> {
   // a task outside a transition (patch_state IDLE) runs the newest code on the func stacks
   const applied = klp.klp_patches.some((p) => [...klp_for_each_object(p)].some((o) => o.patched));
   const idle: TaskState = applied ? 'patched' : 'unpatched';
+  // not on the transition's patch: the task still runs what the other patches applied
+  const others = klp.klp_patches.some((p) => p !== tp && [...klp_for_each_object(p)].some((o) => o.patched));
+  const without: TaskState = others ? 'patched' : 'unpatched';
   let forcedTasks = 0;
   const tasks: TaskSample[] = k.tasks.all().filter((t) => !t.exited).map((t) => {
     const fn = tp ? t.stack.find((f) => funcs.has(f)) : undefined;
@@ -98,7 +101,7 @@ function sampleOf(session: SelftestSession): Omit<Sample, 't'> {
     // switched while still in a function the stack check refuses: only a force does that
     if (fn && t.patch_state === klp.klp_target_state) forcedTasks++;
     if (t.patch_state === KLP_TRANSITION_PATCHED) return { key: taskKey(t), state: 'patched' };
-    if (t.patch_state === KLP_TRANSITION_UNPATCHED) return { key: taskKey(t), state: 'unpatched' };
+    if (t.patch_state === KLP_TRANSITION_UNPATCHED) return { key: taskKey(t), state: without };
     return { key: taskKey(t), state: idle };
   });
   const patches: PatchSample[] = klp.klp_patches.map((p) => ({
