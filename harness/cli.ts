@@ -3,9 +3,10 @@
  * logs, list suites.
  *
  *   klp-selftest run [PATH...]              all suites under suites/ by default
- *   klp-selftest trace PATH                 "=== TEST: <title>" and the log of each test
+ *   klp-selftest trace PATH [--timeline DIR] "=== TEST: <title>" and the log of each test (and an SVG each)
  *   klp-selftest update [--check] [--force] [PATH...]
  *   klp-selftest list [PATH...]
+ *   klp-selftest compare PATH... [--models a,b,...] [--json] [--timeline DIR]   (harness/compare/)
  *
  * Exit status: 0 success, 1 a test failed (or --check found changes), 2 bad input.
  */
@@ -19,6 +20,10 @@ import { judge, KtapReporter } from './selftest/report.js';
 import { runSuite, type SuiteRun } from './selftest/runner.js';
 import { loadSuite, SuiteError, type Suite } from './selftest/suite.js';
 import { stepValidator } from './selftest/validate.js';
+import { COMPARE_USAGE, CompareUsageError, parseCompareArgs, runCompare } from './compare/command.js';
+import { runnableVariants } from './compare/variant.js';
+import { traceTimeline } from './timeline/command.js';
+import { TimelineDirError } from './timeline/write.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -32,12 +37,13 @@ interface Io {
 }
 
 const USAGE = `usage: klp-selftest run [PATH...]
-       klp-selftest trace PATH
+       klp-selftest trace PATH [--timeline DIR]
        klp-selftest update [--check] [--force] [PATH...]
        klp-selftest list [PATH...]
        klp-selftest run|trace SCRIPT.sh... [--model M] [--version V]
        klp-selftest import SCRIPT.sh [--model M] [--version V] [--out FILE]
        klp-selftest export PATH... [--out DIR]
+       ${COMPARE_USAGE}
 `;
 
 /** options of the kselftest-script commands (harness/kselftest/commands.ts) */
@@ -83,6 +89,11 @@ function loadAll(paths: string[]): Suite[] {
   return collectSuites(paths).map((f) => loadSuite(display(f), stepValidator));
 }
 
+/** what run and update run: each suite, and a comparison suite once per model */
+function loadRunnable(paths: string[]): Suite[] {
+  return loadAll(paths).flatMap((s) => runnableVariants(s));
+}
+
 function cmdRun(args: string[], io: Io): number {
   if (args.some(kselftest.isScriptPath)) {
     const { values, positionals } = scriptArgs('run', args, kselftest.SCRIPT_OPTIONS);
@@ -90,7 +101,7 @@ function cmdRun(args: string[], io: Io): number {
     if (other) throw new UsageError(`run: ${other}: scripts (.sh) and suites cannot be run together`);
     return kselftest.runScripts(positionals, values as kselftest.ScriptOptions, scriptIo(io));
   }
-  const suites = loadAll(args);
+  const suites = loadRunnable(args);
   const colour = io.isTTY && !io.env.NO_COLOR;
   const rep = new KtapReporter(io.out, colour);
   rep.header(suites.reduce((n, s) => n + s.tests.length, 0));
@@ -112,6 +123,8 @@ function cmdTrace(args: string[], io: Io): number {
     if (positionals.length !== 1) throw new UsageError('trace takes exactly one script');
     return kselftest.traceScript(positionals[0], values as kselftest.ScriptOptions, scriptIo(io));
   }
+  const t = args.indexOf('--timeline');
+  if (t >= 0) return traceTimeline(args, io);
   if (args.length !== 1) throw new UsageError('trace takes exactly one suite file');
   const suite = loadSuite(args[0], stepValidator);
   const run: SuiteRun = runSuite(suite);
@@ -138,8 +151,8 @@ function cmdUpdate(args: string[], io: Io): number {
     io.err('klp-selftest update: CI is set: refusing to write golden files (use --check, or --force to write anyway)\n');
     return 2;
   }
-  const suites = loadAll(paths);
-  const runs = suites.map(runSuite);
+  const suites = loadRunnable(paths);
+  const runs = suites.map((s) => runSuite(s));
   const failed = runs.flatMap((r) => r.tests).filter((t) => t.status === 'error' || t.status === 'not-run');
   if (failed.length && !force) {
     for (const t of failed) io.err(`${t.error}\n`);
@@ -195,6 +208,10 @@ export function main(argv: string[], io: Io): number {
         return cmdImport(args, io);
       case 'export':
         return cmdExport(args, io);
+      case 'compare': {
+        const opts = parseCompareArgs(args);
+        return runCompare(opts, loadAll(opts.paths), io);
+      }
       case '-h':
       case '--help':
       case 'help':
@@ -208,7 +225,7 @@ export function main(argv: string[], io: Io): number {
       io.err(`klp-selftest: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof kselftest.CommandError) {
+    if (e instanceof kselftest.CommandError || e instanceof CompareUsageError || e instanceof TimelineDirError) {
       io.err(`klp-selftest: ${e.message}\n`);
       return 2;
     }

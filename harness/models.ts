@@ -121,3 +121,8 @@ export function findModel(name: string): KernelModelDefinition | undefined {
 export function modelNames(): string[] {
   return MODELS.map((m) => m.name);
 }
+
+/** every registered model, in registration order (compare's columns) */
+export function allModels(): readonly KernelModelDefinition[] {
+  return MODELS;
+}

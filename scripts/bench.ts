@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { collectSuites, ROOT } from '../harness/cli.js';
 import { runSuite } from '../harness/selftest/runner.js';
 import { loadSuite } from '../harness/selftest/suite.js';
+import { runnableVariants } from '../harness/compare/variant.js';
 import { stepValidator } from '../harness/selftest/validate.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -41,13 +42,14 @@ const perTest = new Map<string, number[]>();
 let testCount = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const t0 = performance.now();
-  const suites = files.map((f) => loadSuite(f, stepValidator));
+  // what `run` runs: a comparison suite once per model
+  const suites = files.map((f) => loadSuite(f, stepValidator)).flatMap((s) => runnableVariants(s));
   loadTimes.push(performance.now() - t0);
   for (const suite of suites) {
     const s0 = performance.now();
     const run = runSuite(suite);
     const elapsed = performance.now() - s0;
-    const key = `${suite.model.name}/${suite.name}`;
+    const key = `${suite.goldenGroup ?? suite.model.name}/${suite.name}`;
     // a suite runs as one script, so a test's share is the suite's time over its tests
     (perTest.get(key) ?? perTest.set(key, []).get(key)!).push(elapsed / run.tests.length);
     if (round === 0) testCount += run.tests.length;

@@ -21,6 +21,9 @@ export class VirtualClock {
     this.ns = startNs;
   }
 
+  /** observation point for tools outside the kernel (the timeline): called before time moves on */
+  beforeAdvance: ((ns: number) => void) | undefined;
+
   now(): number {
     return this.ns;
   }
@@ -28,6 +31,7 @@ export class VirtualClock {
   /** time only moves forward; the scheduler is the only caller */
   set(ns: number): void {
     if (ns < this.ns) throw new Error(`virtual clock cannot go back (${ns} < ${this.ns})`);
+    if (ns !== this.ns) this.beforeAdvance?.(this.ns);
     this.ns = ns;
   }
 

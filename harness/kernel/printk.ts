@@ -37,6 +37,8 @@ export class Printk {
   console_loglevel = 7;
   private readonly records: LogRecord[] = [];
   private nextSeq = 0;
+  /** observation point for tools outside the kernel (the timeline): called with each new record */
+  onRecord: ((r: LogRecord) => void) | undefined;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -57,6 +59,7 @@ export class Printk {
       callerPid: this.currentPid(),
       text: body,
     });
+    this.onRecord?.(this.records[this.records.length - 1]);
   }
 
   /**

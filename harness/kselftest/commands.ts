@@ -8,6 +8,7 @@
  *   import SCRIPT.sh [--model M] [--version V] [--out FILE]
  *   export PATH... [--out DIR]
  */
+import { runnableVariants } from '../compare/variant.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { findModel, modelNames, type KernelModelDefinition } from '../models.js';
@@ -155,7 +156,9 @@ export function importCommand(root: string, file: string, opts: ScriptOptions & 
 }
 
 /** a suite's test-*.sh text, with runtime values (pid lists) taken from a run of the script itself */
-export function exportSuiteScript(root: string, suite: Suite): string {
+export function exportSuiteScript(root: string, given: Suite): string {
+  // a comparison suite exports as it runs under its own model, with that model's golden logs
+  const suite = runnableVariants(given)[0];
   const goldens = suite.tests.map((t) => readGolden(goldenFile(root, suite, t)));
   const missing = suite.tests.find((t, i) => goldens[i] === undefined && !t.disabled);
   if (missing) throw new CommandError(`${suite.file}:${missing.line}: test '${missing.title}' has no golden log (create it with: klp-selftest update)`);

@@ -36,21 +36,31 @@ function lastErrorLine(session: SelftestSession, from: number): string {
   return lines[lines.length - 1] ?? 'failed';
 }
 
-export function runSuite(suite: Suite): SuiteRun {
+/** who watches a run from outside (the timeline): called at the points named */
+export interface SuiteObserver {
+  booted(session: SelftestSession): void;
+  testStarted(test: SuiteTest): void;
+  stepDone(): void;
+  testEnded(run: TestRun): void;
+}
+
+export function runSuite(suite: Suite, observer?: SuiteObserver): SuiteRun {
   const session = new SelftestSession(suite.model, { version: suite.version });
+  observer?.booted(session);
   session.setup();
   for (const [name, value] of suite.vars) session.shell.setVar(name, value);
   const runs: TestRun[] = [];
   let aborted: string | undefined;
   for (const test of suite.tests) {
     if (test.disabled) {
-      runs.push({ test, status: 'skipped', reason: 'disabled' });
+      runs.push({ test, status: 'skipped', reason: test.skipReason ?? 'disabled' });
       continue;
     }
     if (aborted) {
       runs.push({ test, status: 'not-run', error: aborted });
       continue;
     }
+    observer?.testStarted(test);
     session.startTest(test.title);
     let error: string | undefined;
     let skipped: string | undefined;
@@ -65,6 +75,7 @@ export function runSuite(suite: Suite): SuiteRun {
         else if (e instanceof ShellSyntaxError) error = stepError(suite, test, n, e.message);
         else throw e;
       }
+      observer?.stepDone();
     }
     const log = session.result() ?? '';
     if (skipped) {
@@ -76,6 +87,7 @@ export function runSuite(suite: Suite): SuiteRun {
     } else {
       runs.push({ test, status: 'done', log });
     }
+    observer?.testEnded(runs[runs.length - 1]);
   }
   return { suite, tests: runs };
 }

@@ -4,6 +4,7 @@
  *   kernel: mainline            # the kernel model the suite runs on
  *   version: '7.2'              # optional: the kernel version within the model's range
  *   description: ...            # optional
+ *   compare: true               # optional: run under every model (golden logs per model)
  *   vars:                       # optional: shell variables set before the first test
  *     MOD_LIVEPATCH: test_klp_livepatch
  *   tests:
@@ -33,6 +34,8 @@ export interface SuiteTest {
   line: number;
   steps: SuiteStep[];
   disabled: boolean;
+  /** why a test is not run (a comparison under a model that lacks what it needs); SKIP with this reason */
+  skipReason?: string;
 }
 
 export interface Suite {
@@ -45,6 +48,10 @@ export interface Suite {
   description?: string;
   vars: Array<[string, string]>;
   tests: SuiteTest[];
+  /** `compare: true`: run under every model, golden logs in expected/compare/<model>/ (harness/compare/) */
+  compare?: boolean;
+  /** the golden directory under expected/ when it is not the model's name */
+  goldenGroup?: string;
 }
 
 /** a problem with a suite file, reported as one line naming file and line */
@@ -105,6 +112,7 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
   let description: string | undefined;
   const vars: Array<[string, string]> = [];
   let testsNode: Node | undefined;
+  let compare = false;
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value as Node | null;
@@ -139,8 +147,12 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
       case 'tests':
         testsNode = value ?? undefined;
         break;
+      case 'compare':
+        if (!isScalar(value) || typeof value.value !== 'boolean') throw new SuiteError(file, line, 'compare must be true or false');
+        compare = value.value;
+        break;
       default:
-        throw new SuiteError(file, line, `unknown key '${key}' (expected kernel, version, description, vars, tests)`);
+        throw new SuiteError(file, line, `unknown key '${key}' (expected kernel, version, description, vars, tests, compare)`);
     }
   }
   if (!model) throw new SuiteError(file, undefined, 'missing `kernel:` (the kernel model to run on)');
@@ -198,10 +210,10 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
       });
     tests.push({ index: i + 1, title, slug, line: tline, steps, disabled });
   });
-  return { file, name, model, version, description, vars, tests };
+  return { file, name, model, version, description, vars, tests, ...(compare ? { compare } : {}) };
 }
 
 /** expected/<model>/<suite>/<NN>-<slug>.log */
 export function goldenPath(root: string, suite: Suite, test: SuiteTest): string {
-  return `${root}/expected/${suite.model.name}/${suite.name}/${String(test.index).padStart(2, '0')}-${test.slug}.log`;
+  return `${root}/expected/${suite.goldenGroup ?? suite.model.name}/${suite.name}/${String(test.index).padStart(2, '0')}-${test.slug}.log`;
 }
