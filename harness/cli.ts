@@ -1,244 +1,136 @@
 /**
- * klp-selftest: run suites against their golden logs, trace a suite, regenerate golden
- * logs, list suites.
+ * klp-selftest's command line: the subcommands in COMMANDS, each a declarative entry
+ * (harness/cli/command.ts), parsed with node:util parseArgs. Every subcommand gets --help;
+ * an unknown option or a wrong number of arguments is refused in one line.
  *
- *   klp-selftest run [PATH...]              all suites under suites/ by default
- *   klp-selftest trace PATH [--timeline DIR] "=== TEST: <title>" and the log of each test (and an SVG each)
- *   klp-selftest update [--check] [--force] [PATH...]
- *   klp-selftest list [PATH...]
- *   klp-selftest compare PATH... [--models a,b,...] [--json] [--timeline DIR]   (harness/compare/)
- *
- * Exit status: 0 success, 1 a test failed (or --check found changes), 2 bad input.
+ * Exit status: 0 success, 1 a test failed (or `update --check` found changes), 2 bad usage
+ * or bad input, 70 an internal error (a bug in the simulator).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as kselftest from './kselftest/commands.js';
-import { displayPath, goldenFile, readGolden, updateGolden, type UpdateAction } from './selftest/golden.js';
-import { judge, KtapReporter } from './selftest/report.js';
-import { runSuite, type SuiteRun } from './selftest/runner.js';
-import { loadSuite, SuiteError, type Suite } from './selftest/suite.js';
-import { stepValidator } from './selftest/validate.js';
-import { COMPARE_USAGE, CompareUsageError, parseCompareArgs, runCompare } from './compare/command.js';
-import { runnableVariants } from './compare/variant.js';
-import { traceTimeline } from './timeline/command.js';
+import { GoldenError } from './selftest/golden.js';
+import { SuiteError } from './selftest/suite.js';
+import { packageVersion, UsageError, type Command, type Io } from './cli/command.js';
+import { list, models } from './cli/list.js';
+import { run } from './cli/run.js';
+import { trace } from './cli/trace.js';
+import { update } from './cli/update.js';
+import { compare } from './cli/compare.js';
+import { exportCommand, importCommand } from './cli/kselftest.js';
+import { CommandError } from './kselftest/commands.js';
+import { CompareUsageError } from './compare/command.js';
 import { TimelineDirError } from './timeline/write.js';
 
-export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export { collectSuites, ROOT, isCI, type Io } from './cli/command.js';
 
-class UsageError extends Error {}
+/** the subcommands, in the order help lists them */
+export const COMMANDS: Command[] = [run, trace, update, list, models, compare, importCommand, exportCommand];
 
-interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  isTTY: boolean;
-  env: NodeJS.ProcessEnv;
+function synopsis(c: Command): string {
+  const opts = Object.entries(c.options).map(([name, o]) => `[--${name}${o.type === 'string' ? ` ${o.arg ?? 'VALUE'}` : ''}]`);
+  return ['klp-selftest', c.name, ...opts, c.args].filter(Boolean).join(' ');
 }
 
-const USAGE = `usage: klp-selftest run [PATH...]
-       klp-selftest trace PATH [--timeline DIR]
-       klp-selftest update [--check] [--force] [PATH...]
-       klp-selftest list [PATH...]
-       klp-selftest run|trace SCRIPT.sh... [--model M] [--version V]
-       klp-selftest import SCRIPT.sh [--model M] [--version V] [--out FILE]
-       klp-selftest export PATH... [--out DIR]
-       ${COMPARE_USAGE}
+/** the command list, as the README shows it (a test keeps the two equal) */
+export function commandList(): string {
+  const lines = COMMANDS.map((c) => [synopsis(c), c.summary] as const);
+  lines.push(['klp-selftest --version', 'print the version'], ['klp-selftest [COMMAND] --help', 'help on the commands, or on one']);
+  const width = Math.max(...lines.map(([s]) => s.length));
+  return lines.map(([s, summary]) => `${s.padEnd(width)}  # ${summary}`).join('\n') + '\n';
+}
+
+const ENVIRONMENT = `Environment:
+  CI                  set to a true value (not 0, false, no, off): 'update' refuses to write golden
+                      files unless --force
+  NO_COLOR            no colour, even on a terminal
+  KLP_SELFTEST_DEBUG  set: an internal error shows its stack trace
+
+Exit status: 0 success, 1 a test failed or could not finish ('update --check': something would
+change), 2 bad usage or bad input (nothing ran, nothing written), 70 internal error,
+141 the output was closed early (e.g. '| head').
 `;
 
-/** options of the kselftest-script commands (harness/kselftest/commands.ts) */
-function scriptArgs<O extends NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>>(cmd: string, args: string[], options: O) {
+function mainHelp(): string {
+  return `usage: klp-selftest COMMAND [OPTION...] [ARG...]\n\n${commandList()}\n${ENVIRONMENT}`;
+}
+
+function commandHelp(c: Command): string {
+  const opts = [...Object.entries(c.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` ${o.arg ?? 'VALUE'}` : ''}`, o.help]), ['-h, --help', 'this help']];
+  const width = Math.max(...opts.map(([o]) => o.length));
+  return [
+    `usage: ${synopsis(c)}`,
+    '',
+    c.summary,
+    '',
+    'Options:',
+    ...opts.map(([o, h]) => `  ${o.padEnd(width)}  ${h}`),
+    ...(c.details ? ['', c.details] : []),
+    '',
+    ENVIRONMENT,
+  ].join('\n');
+}
+
+/** parseArgs' messages, in one line naming the command and where to look */
+function usageLine(cmd: string, e: Error & { code?: unknown }): string {
+  const opt = /'([^']+)'/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `${cmd}: unknown option '${opt}'`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${cmd}: option '${opt?.replace(/ .*/, '')}' ${/argument missing/.test(e.message) ? 'needs a value' : 'takes no value'}`;
+  return `${cmd}: ${e.message.split('\n')[0]}`;
+}
+
+function runCommand(c: Command, argv: string[], io: Io): number {
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...Object.fromEntries(Object.entries(c.options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }])), help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
-    throw new UsageError(`${cmd}: ${(e as Error).message.split('\n')[0]}`);
+    if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(usageLine(c.name, e));
+    throw e;
   }
-}
-
-function scriptIo(io: Io): kselftest.CommandIo {
-  return { out: io.out, err: io.err, colour: io.isTTY && !io.env.NO_COLOR };
-}
-
-/** suite files named by the arguments: files as given, directories searched for *.yaml */
-export function collectSuites(paths: string[]): string[] {
-  const files: string[] = [];
-  const walk = (p: string) => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new UsageError(`${p}: no such file or directory`);
-    }
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) {
-        const child = join(p, e);
-        if (statSync(child).isDirectory() || /\.ya?ml$/.test(e)) walk(child);
-      }
-    } else files.push(p);
-  };
-  for (const p of paths.length ? paths : [join(ROOT, 'suites')]) walk(p);
-  return files;
-}
-
-function display(p: string): string {
-  const r = relative(process.cwd(), p);
-  return r.startsWith('..') ? p : r;
-}
-
-function loadAll(paths: string[]): Suite[] {
-  return collectSuites(paths).map((f) => loadSuite(display(f), stepValidator));
-}
-
-/** what run and update run: each suite, and a comparison suite once per model */
-function loadRunnable(paths: string[]): Suite[] {
-  return loadAll(paths).flatMap((s) => runnableVariants(s));
-}
-
-function cmdRun(args: string[], io: Io): number {
-  if (args.some(kselftest.isScriptPath)) {
-    const { values, positionals } = scriptArgs('run', args, kselftest.SCRIPT_OPTIONS);
-    const other = positionals.find((p) => !kselftest.isScriptPath(p));
-    if (other) throw new UsageError(`run: ${other}: scripts (.sh) and suites cannot be run together`);
-    return kselftest.runScripts(positionals, values as kselftest.ScriptOptions, scriptIo(io));
+  if (parsed.values.help) {
+    io.out(commandHelp(c));
+    return 0;
   }
-  const suites = loadRunnable(args);
-  const colour = io.isTTY && !io.env.NO_COLOR;
-  const rep = new KtapReporter(io.out, colour);
-  rep.header(suites.reduce((n, s) => n + s.tests.length, 0));
-  for (const suite of suites) {
-    const run = runSuite(suite);
-    rep.suite(run);
-    for (const t of run.tests) {
-      const path = goldenFile(ROOT, suite, t.test);
-      rep.result(suite.name, judge(t, t.status === 'done' ? readGolden(path) : undefined, displayPath(ROOT, path)));
-    }
-  }
-  rep.totals();
-  return rep.counts.fail ? 1 : 0;
-}
-
-function cmdTrace(args: string[], io: Io): number {
-  if (args.some(kselftest.isScriptPath)) {
-    const { values, positionals } = scriptArgs('trace', args, kselftest.SCRIPT_OPTIONS);
-    if (positionals.length !== 1) throw new UsageError('trace takes exactly one script');
-    return kselftest.traceScript(positionals[0], values as kselftest.ScriptOptions, scriptIo(io));
-  }
-  const t = args.indexOf('--timeline');
-  if (t >= 0) return traceTimeline(args, io);
-  if (args.length !== 1) throw new UsageError('trace takes exactly one suite file');
-  const suite = loadSuite(args[0], stepValidator);
-  const run: SuiteRun = runSuite(suite);
-  let status = 0;
-  for (const t of run.tests) {
-    if (t.status === 'skipped' || t.status === 'not-run') continue;
-    io.out(`=== TEST: ${t.test.title}\n`);
-    if (t.log) io.out(`${t.log}\n`);
-    if (t.error) {
-      io.err(`${t.error}\n`);
-      status = 1;
-    }
-  }
-  return status;
-}
-
-function cmdUpdate(args: string[], io: Io): number {
-  const check = args.includes('--check');
-  const force = args.includes('--force');
-  const paths = args.filter((a) => a !== '--check' && a !== '--force');
-  const bad = paths.find((a) => a.startsWith('-'));
-  if (bad) throw new UsageError(`update: unknown option ${bad}`);
-  if (!check && io.env.CI && !force) {
-    io.err('klp-selftest update: CI is set: refusing to write golden files (use --check, or --force to write anyway)\n');
-    return 2;
-  }
-  const suites = loadRunnable(paths);
-  const runs = suites.map((s) => runSuite(s));
-  const failed = runs.flatMap((r) => r.tests).filter((t) => t.status === 'error' || t.status === 'not-run');
-  if (failed.length && !force) {
-    for (const t of failed) io.err(`${t.error}\n`);
-    io.err(`klp-selftest update: ${failed.length} test(s) did not run to the end; no golden file written (fix them, or --force)\n`);
-    return 1;
-  }
-  const counts: Record<UpdateAction, number> = { created: 0, updated: 0, unchanged: 0 };
-  for (const run of runs) {
-    for (const t of run.tests) {
-      if (t.status !== 'done' && !(force && t.log !== undefined)) continue;
-      const path = goldenFile(ROOT, run.suite, t.test);
-      const action = updateGolden(path, t.log ?? '', !check);
-      counts[action]++;
-      if (action !== 'unchanged') io.out(`${check ? `would be ${action}` : action}: ${displayPath(ROOT, path)}\n`);
-    }
-  }
-  io.out(`${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${check ? ' (check only, nothing written)' : ''}\n`);
-  return check && (counts.created || counts.updated) ? 1 : 0;
-}
-
-function cmdImport(args: string[], io: Io): number {
-  const { values, positionals } = scriptArgs('import', args, kselftest.IMPORT_OPTIONS);
-  if (positionals.length !== 1 || !kselftest.isScriptPath(positionals[0])) throw new UsageError('import takes exactly one test-*.sh script');
-  return kselftest.importCommand(ROOT, positionals[0], values as kselftest.ScriptOptions & { out?: string }, scriptIo(io));
-}
-
-function cmdExport(args: string[], io: Io): number {
-  const { values, positionals } = scriptArgs('export', args, kselftest.EXPORT_OPTIONS);
-  return kselftest.exportCommand(ROOT, loadAll(positionals), values as { out?: string }, scriptIo(io));
-}
-
-function cmdList(args: string[], io: Io): number {
-  for (const suite of loadAll(args)) {
-    io.out(`${suite.file} (kernel: ${suite.model.name})\n`);
-    for (const t of suite.tests) io.out(`  ${String(t.index).padStart(2, '0')} ${t.title}${t.disabled ? ' [disabled]' : ''}\n`);
-  }
-  return 0;
+  const n = parsed.positionals.length;
+  if (n < c.positionals.min || n > c.positionals.max)
+    throw new UsageError(`${c.name}: ${c.positionals.max === 0 ? 'takes no arguments' : c.positionals.min === c.positionals.max ? `takes exactly ${c.positionals.min} argument(s): ${c.args}` : `takes ${c.args}`}, not ${n}`);
+  return c.handler({ values: parsed.values as never, positionals: parsed.positionals, io });
 }
 
 export function main(argv: string[], io: Io): number {
   const [cmd, ...args] = argv;
   try {
-    switch (cmd) {
-      case 'run':
-        return cmdRun(args, io);
-      case 'trace':
-        return cmdTrace(args, io);
-      case 'update':
-        return cmdUpdate(args, io);
-      case 'list':
-        return cmdList(args, io);
-      case 'import':
-        return cmdImport(args, io);
-      case 'export':
-        return cmdExport(args, io);
-      case 'compare': {
-        const opts = parseCompareArgs(args);
-        return runCompare(opts, loadAll(opts.paths), io);
+    if (cmd === '--version' || cmd === '-V') {
+      io.out(`klp-selftest ${packageVersion()}\n`);
+      return 0;
+    }
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      const c = COMMANDS.find((x) => x.name === args[0]);
+      if (cmd === undefined) {
+        io.err(mainHelp());
+        return 2;
       }
-      case '-h':
-      case '--help':
-      case 'help':
-        io.out(USAGE);
-        return 0;
-      default:
-        throw new UsageError(cmd ? `unknown command '${cmd}'` : 'missing command');
+      io.out(c ? commandHelp(c) : mainHelp());
+      return 0;
     }
+    const c = COMMANDS.find((x) => x.name === cmd);
+    if (!c) throw new UsageError(cmd.startsWith('-') ? `unknown option '${cmd}'` : `unknown command '${cmd}' (commands: ${COMMANDS.map((x) => x.name).join(', ')})`);
+    return runCommand(c, args, io);
   } catch (e) {
-    if (e instanceof SuiteError) {
-      io.err(`klp-selftest: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof kselftest.CommandError || e instanceof CompareUsageError || e instanceof TimelineDirError) {
+    if (e instanceof SuiteError || e instanceof GoldenError || e instanceof CommandError || e instanceof CompareUsageError || e instanceof TimelineDirError) {
       io.err(`klp-selftest: ${e.message}\n`);
       return 2;
     }
     if (e instanceof UsageError) {
-      io.err(`klp-selftest: ${e.message}\n${USAGE}`);
+      io.err(`klp-selftest: ${e.message} (see: klp-selftest ${COMMANDS.some((x) => x.name === cmd) ? cmd + ' ' : ''}--help)\n`);
       return 2;
     }
     throw e;
   }
 }
-
-const invoked = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invoked) process.exitCode = main(process.argv.slice(2), cliIo());
 
 export function cliIo(): Io {
   return {

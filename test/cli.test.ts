@@ -2,7 +2,7 @@
 // non-zero exit, no stack trace, nothing written.
 import t from 'tap';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, ROOT } from '../harness/cli.js';
@@ -76,8 +76,9 @@ t.test('a missing golden file fails the test and writes nothing', async (t) => {
   const p = suite('no-golden-here.yaml', 'kernel: mainline\ntests:\n  - title: just a log line\n    steps:\n      - \'log "livepatch: hello"\'\n');
   const r = run(['run', p]);
   t.equal(r.status, 1);
-  t.match(r.out, /# missing golden file .*expected\/mainline\/no-golden-here\/01-just-a-log-line\.log/);
-  t.match(r.out, /^not ok 1 no-golden-here: just a log line$/m);
+  t.match(r.out, /# missing golden file .*expected\/mainline\/no-golden-here\/01-just-a-log-line\.log \(create it with: klp-selftest update .*no-golden-here\.yaml\)/);
+  t.match(r.out, /^    not ok 1 just a log line$/m);
+  t.match(r.out, /^not ok 1 selftests: mainline: no-golden-here$/m);
   t.match(r.out, /^0 passed, 1 failed$/m);
   t.equal(expectedFiles(), before);
 });
@@ -113,14 +114,33 @@ t.test('the golden logs in the tree are up to date', async (t) => {
   t.match(r.out, /0 created, 0 updated, \d+ unchanged \(check only/);
 });
 
-t.test('a mismatch prints the diff as check_result does', async (t) => {
-  const p = suite('test-livepatch.yaml', 'kernel: mainline\ntests:\n  - title: basic function patching\n    steps:\n      - load_lp test_klp_livepatch\n      - disable_lp test_klp_livepatch\n');
-  // the golden file of the real suite's first test expects a final "% rmmod" line
+t.test('a suite outside suites/ cannot use a shipped suite\'s golden files', async (t) => {
+  const p = suite('test-livepatch.yaml', 'kernel: mainline\ntests:\n  - title: basic function patching\n    steps:\n      - load_lp test_klp_livepatch\n');
+  for (const cmd of ['run', 'update']) {
+    const r = run([cmd, p]);
+    t.equal(r.status, 2, cmd);
+    t.match(r.err, /^klp-selftest: .*test-livepatch\.yaml: its golden folder expected\/mainline\/test-livepatch belongs to suites\/mainline\/test-livepatch\.yaml/);
+    t.equal(r.out, '');
+  }
+});
+
+t.test('a mismatch prints the diff as check_result does, names the golden file and how to update it', async (t) => {
+  const name = `mismatch-${process.pid}`;
+  const golden = join(ROOT, 'expected/mainline', name);
+  t.teardown(() => rmSync(golden, { recursive: true, force: true }));
+  mkdirSync(golden, { recursive: true });
+  // the log of test-livepatch's first test, with the step that unloads the patch left out of the suite
+  writeFileSync(join(golden, '01-basic-function-patching.log'), readFileSync(join(ROOT, 'expected/mainline/test-livepatch/01-basic-function-patching.log')));
+  const p = suite(`${name}.yaml`, 'kernel: mainline\ntests:\n  - title: basic function patching\n    steps:\n      - load_lp test_klp_livepatch\n      - disable_lp test_klp_livepatch\n');
   const r = run(['run', p]);
   t.equal(r.status, 1);
   // what GNU diff -upr prints for it, function context cut at 40 characters included
-  t.match(r.out, /# --- expected\n# \+\+\+ result\n# @@ -9,4 \+9,3 @@ livepatch: 'test_klp_livepatch': initial\n/);
-  t.match(r.out, /^# -% rmmod test_klp_livepatch$/m);
+  t.match(r.out, /    # --- expected\n    # \+\+\+ result\n    # @@ -9,4 \+9,3 @@ livepatch: 'test_klp_livepatch': initial\n/);
+  t.match(r.out, /^    # -% rmmod test_klp_livepatch$/m);
+  t.match(r.out, new RegExp(`# the log differs from .*expected/mainline/${name}/01-basic-function-patching\\.log; if the change is intended: klp-selftest update .*${name}\\.yaml`));
+  const c = run(['update', '--check', p]);
+  t.equal(c.status, 1);
+  t.match(c.out, /would be updated: .*01-basic-function-patching\.log\n--- expected\n\+\+\+ result\n@@ /, 'update --check shows the diff');
 });
 
 t.test('the binary prints one line and no stack trace', async (t) => {
@@ -142,10 +162,12 @@ t.test('a step that dies ends its suite: later tests are reported, not run', asy
   const r = run(['run', p]);
   t.equal(r.status, 1);
   t.match(r.out, new RegExp(`# ${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: test 'first', step 1 \\(die "stop here"\\): ERROR: stop here`));
-  t.match(r.out, /^not ok 1 dies: first$/m);
-  t.match(r.out, /# not run: an earlier test of .*dies\.yaml ended the run\nnot ok 2 dies: second/);
-  t.match(r.out, /^ok 3 dies: third # SKIP disabled$/m);
-  t.match(r.out, /^0 passed, 2 failed, 1 skipped$/m);
+  t.match(r.out, /^    not ok 1 first$/m);
+  t.match(r.out, /^    ok 2 second # SKIP not run: test 1 ended the run$/m, 'one failure reads as one');
+  t.match(r.out, /^    ok 3 third # SKIP disabled$/m);
+  t.match(r.out, /^not ok 1 selftests: mainline: dies$/m);
+  t.match(r.out, /^# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:2 error:1$/m);
+  t.match(r.out, /^0 passed, 1 failed \(1 could not finish\), 2 skipped$/m);
 });
 
 t.test('skip skips the current test only', async (t) => {

@@ -39,7 +39,7 @@ function record(file: string) {
   const rec = new TimelineRecorder(suite.name);
   let session: SelftestSession | undefined;
   const tasksAtEnd: string[][] = [];
-  const run = runSuite(suite, {
+  const run = runSuite(suite, { observer: {
     booted: (s) => {
       session = s;
       rec.booted(s);
@@ -50,7 +50,7 @@ function record(file: string) {
       rec.testEnded(r);
       tasksAtEnd.push(session!.machine.k.tasks.all().filter((x) => !x.exited).map((x) => `${x.comm} (${x.pid})`));
     },
-  });
+  } });
   return { run, timelines: rec.timelines, tasksAtEnd };
 }
 

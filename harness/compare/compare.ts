@@ -57,7 +57,7 @@ function cellOf(model: KernelModelDefinition, run: TestRun, baseline: Suite): Om
     const reason = run.test.skipReason ?? `cannot run: ${run.reason ?? 'skipped'}`;
     return { model: model.name, verdict: 'cannot run', reason };
   }
-  if (run.status === 'not-run') return { model: model.name, verdict: 'cannot run', reason: `cannot run: ${(run.error ?? '').replace(/^not run: /, '') || 'not run'}` };
+  if (run.status === 'not-run') return { model: model.name, verdict: 'cannot run', reason: `cannot run: ${(run.reason ?? '').replace(/^not run: /, '') || 'not run'}` };
   const log = normaliseLog(run.log ?? '', model.dialect.flavour, baseline.model.dialect.flavour);
   return { model: model.name, log, ...(run.error ? { error: run.error } : {}) };
 }
@@ -65,7 +65,7 @@ function cellOf(model: KernelModelDefinition, run: TestRun, baseline: Suite): Om
 /** run every test of the suite under each model; the suite's own model is the baseline */
 export function compareSuite(suite: Suite, models: readonly KernelModelDefinition[], observe?: (model: KernelModelDefinition) => SuiteObserver): SuiteComparison {
   const columns = [suite.model, ...models.filter((m) => m !== suite.model)];
-  const runs = columns.map((m) => runSuite(suiteUnder(suite, m), observe?.(m)).tests);
+  const runs = columns.map((m) => runSuite(suiteUnder(suite, m), { observer: observe?.(m) }).tests);
   const rows: Row[] = [];
   const diffs: Diff[] = [];
   suite.tests.forEach((test, i) => {

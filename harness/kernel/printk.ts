@@ -39,6 +39,9 @@ export class Printk {
   private nextSeq = 0;
   /** observation point for tools outside the kernel (the timeline): called with each new record */
   onRecord: ((r: LogRecord) => void) | undefined;
+  /** dmesg's text of records[0..formatted): each record is formatted once, so reading the log costs what it grew by */
+  private text = '';
+  private formatted = 0;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -87,12 +90,33 @@ export class Printk {
 
   /** `dmesg` (util-linux): "[%5lu.%06lu] text", one line per record */
   dmesg(): string {
-    return this.records.map(formatDmesgLine).join('\n') + (this.records.length ? '\n' : '');
+    const parts: string[] = [];
+    for (; this.formatted < this.records.length; this.formatted++) parts.push(formatDmesgLine(this.records[this.formatted]), '\n');
+    if (parts.length) this.text += parts.join('');
+    return this.text;
+  }
+
+  /** dmesg's lines for the records from sequence number `seq` on */
+  dmesgSince(seq: number): string {
+    const text = this.dmesg();
+    const first = this.records.findIndex((r) => r.seq >= seq);
+    if (first < 0) return '';
+    if (first === 0) return text;
+    let at = 0;
+    for (let i = 0; i < first; i++) at = text.indexOf('\n', at) + 1;
+    return text.slice(at);
+  }
+
+  /** the sequence number the next record will get */
+  get seq(): number {
+    return this.nextSeq;
   }
 
   /** `dmesg -C` */
   clear(): void {
     this.records.length = 0;
+    this.text = '';
+    this.formatted = 0;
   }
 }
 

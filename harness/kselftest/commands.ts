@@ -89,11 +89,12 @@ export function runScripts(files: string[], opts: ScriptOptions, io: CommandIo):
   rep.header(scripts.reduce((n, s) => n + s.tests.length, 0));
   for (const script of scripts) {
     const run = runScript(script, model, version);
-    rep.suite(run);
-    for (const t of run.tests) rep.result(run.suite.name, judge(t, t.expected, `${script.file} (its check_result)`));
+    rep.suiteStart(run.suite, run.tests.length);
+    for (const t of run.tests) rep.result(judge(t, t.expected, `${script.file} (its check_result)`, script.file));
+    rep.suiteEnd();
   }
   rep.totals();
-  return rep.counts.fail ? 1 : 0;
+  return rep.counts.fail || rep.counts.error ? 1 : 0;
 }
 
 /** `trace` of a script: "=== TEST: <title>" and the log of each test that ran */

@@ -62,7 +62,7 @@ export function runScript(script: KselftestScript, model: KernelModelDefinition,
     expected = text;
     return 0;
   };
-  const runs: ScriptTestRun[] = suite.tests.map((test) => ({ test, status: 'not-run' }));
+  const runs: ScriptTestRun[] = suite.tests.map((test) => ({ test, status: 'not-run', output: '', time: 0 }));
   let current = -1;
   let stopped: { status: 'error' | 'skipped'; why: string; outside: boolean } | undefined;
   const fail = (why: string, status: 'error' | 'skipped') => {

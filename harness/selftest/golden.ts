@@ -2,36 +2,127 @@
  * Golden logs: expected/<model>/<suite>/<NN>-<slug>.log, one per test, produced by the
  * simulator (`klp-selftest update`) and compared byte for byte (`klp-selftest run`).
  * A golden file holds the log followed by one newline.
+ *
+ * A golden folder belongs to one suite: the shipped suites/<model>/<suite>.yaml when there
+ * is one. Writes go to a temporary file renamed over the golden one, so an interrupted
+ * update leaves each file either as it was or complete.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { goldenPath, type Suite, type SuiteTest } from './suite.js';
+
+/** the suffix of a write in progress (ignored by git, removed by the next update) */
+export const TEMP_SUFFIX = '.new';
+
+/** a golden file that cannot be used or written, reported as one line */
+export class GoldenError extends Error {}
 
 export function goldenFile(root: string, suite: Suite, test: SuiteTest): string {
   const path = resolve(goldenPath(root, suite, test));
   const base = resolve(root, 'expected') + sep;
   // names are checked when a suite loads; this is the last line of defence
-  if (!path.startsWith(base)) throw new Error(`refusing a golden path outside expected/: ${path}`);
+  if (!path.startsWith(base)) throw new GoldenError(`refusing a golden path outside expected/: ${path}`);
   return path;
 }
 
+export function goldenDir(root: string, suite: Suite): string {
+  return resolve(root, 'expected', suite.model.name, suite.name);
+}
+
+/**
+ * Refuse suites that would use golden files that are not theirs: a suite outside suites/
+ * named like a shipped one, and two suites of one run sharing a golden folder.
+ */
+export function checkGoldenOwners(root: string, suites: Suite[]): void {
+  const seen = new Map<string, string>();
+  for (const suite of suites) {
+    const dir = goldenDir(root, suite);
+    const owner = resolve(root, 'suites', suite.model.name, `${suite.name}.yaml`);
+    const file = resolve(suite.file);
+    const show = relative(root, dir);
+    if (existsSync(owner) && file !== owner)
+      throw new GoldenError(`${suite.file}: its golden folder ${show} belongs to ${relative(process.cwd(), owner) || owner} (rename the suite file)`);
+    const other = seen.get(dir);
+    if (other !== undefined && other !== file) throw new GoldenError(`${suite.file}: shares the golden folder ${show} with ${other}`);
+    seen.set(dir, file);
+  }
+}
+
 export function readGolden(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new GoldenError(`${path}: cannot read golden file: ${code ?? String(e)}`);
+  }
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
 export type UpdateAction = 'created' | 'updated' | 'unchanged';
 
-/** what writing this log would do; writes only when `write` is set and the text changed */
-export function updateGolden(path: string, log: string, write: boolean): UpdateAction {
+/** what writing this log would do */
+export function goldenAction(path: string, log: string): UpdateAction {
   const current = readGolden(path);
   if (current === log) return 'unchanged';
-  if (write) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, log + '\n');
-  }
   return current === undefined ? 'created' : 'updated';
+}
+
+/** throw unless the file (or, for a new one, its nearest existing folder) can be written */
+export function checkWritable(path: string): void {
+  let p = existsSync(path) ? path : dirname(path);
+  while (!existsSync(p)) p = dirname(p);
+  try {
+    if (p !== path && !statSync(p).isDirectory()) throw new GoldenError(`${p}: not a directory`);
+    accessSync(p, constants.W_OK);
+    if (p === path) accessSync(dirname(path), constants.W_OK);
+  } catch (e) {
+    if (e instanceof GoldenError) throw e;
+    throw new GoldenError(`${p}: cannot write golden files here: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** write atomically: a temporary file beside the golden one, renamed over it */
+export function writeGolden(path: string, log: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = path + TEMP_SUFFIX;
+  try {
+    writeFileSync(tmp, log + '\n');
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new GoldenError(`${path}: cannot write golden file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** golden files in the suite's folder that no test of it produces (a renamed test's old file) */
+export function orphanGoldens(root: string, suite: Suite): string[] {
+  const dir = goldenDir(root, suite);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const wanted = new Set(suite.tests.map((t) => goldenFile(root, suite, t)));
+  return names
+    .filter((n) => n.endsWith('.log'))
+    .map((n) => join(dir, n))
+    .filter((p) => !wanted.has(p))
+    .sort();
+}
+
+/** writes an interrupted update left behind */
+export function staleTemporaries(root: string, suite: Suite): string[] {
+  const dir = goldenDir(root, suite);
+  try {
+    return readdirSync(dir)
+      .filter((n) => n.endsWith('.log' + TEMP_SUFFIX))
+      .map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
 }
 
 export function displayPath(root: string, path: string): string {

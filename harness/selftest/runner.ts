@@ -3,6 +3,7 @@
  * order in one shell (so state and variables carry over, as in one script run). A test's
  * log is what check_result would compare: the filtered dmesg after its canary.
  */
+import { performance } from 'node:perf_hooks';
 import { ShellExit, ShellSyntaxError } from './shell/host.js';
 import { SelftestSession } from './session.js';
 import type { Suite, SuiteTest } from './suite.js';
@@ -16,13 +17,30 @@ export interface TestRun {
   log?: string;
   /** one line naming file, line, test and step, for a test that could not finish */
   error?: string;
-  /** why a test was skipped (disabled, or its `skip` message) */
+  /** why a test was skipped (disabled, its `skip` message, or an earlier test's death) */
   reason?: string;
+  /** what the test's steps wrote to stdout and stderr, as the script's output would show it */
+  output: string;
+  /** wall-clock milliseconds the test took */
+  time: number;
+  /** the unfiltered kernel log the test produced, with timestamps (RunOptions.dmesg) */
+  dmesg?: string;
 }
 
 export interface SuiteRun {
   suite: Suite;
   tests: TestRun[];
+}
+
+export interface RunOptions {
+  /** run only the tests this accepts (the others are left out, not reported) */
+  select?: (test: SuiteTest) => boolean;
+  /** called as each test ends, so that output survives a later internal error */
+  onTest?: (run: TestRun) => void;
+  /** keep the unfiltered kernel log with timestamps */
+  dmesg?: boolean;
+  /** who watches the run from outside (the timeline) */
+  observer?: SuiteObserver;
 }
 
 function stepError(suite: Suite, test: SuiteTest, n: number, detail: string): string {
@@ -31,8 +49,8 @@ function stepError(suite: Suite, test: SuiteTest, n: number, detail: string): st
 }
 
 /** the last line a failing step left on stderr: a die message, an insmod error ... */
-function lastErrorLine(session: SelftestSession, from: number): string {
-  const lines = session.stderr.slice(from).split('\n').filter(Boolean);
+function lastErrorLine(text: string): string {
+  const lines = text.split('\n').filter(Boolean);
   return lines[lines.length - 1] ?? 'failed';
 }
 
@@ -44,50 +62,65 @@ export interface SuiteObserver {
   testEnded(run: TestRun): void;
 }
 
-export function runSuite(suite: Suite, observer?: SuiteObserver): SuiteRun {
+export function runSuite(suite: Suite, opts: RunOptions = {}): SuiteRun {
   const session = new SelftestSession(suite.model, { version: suite.version });
-  observer?.booted(session);
+  opts.observer?.booted(session);
   session.setup();
   for (const [name, value] of suite.vars) session.shell.setVar(name, value);
   const runs: TestRun[] = [];
+  const done = (r: TestRun) => {
+    runs.push(r);
+    opts.onTest?.(r);
+  };
   let aborted: string | undefined;
   for (const test of suite.tests) {
+    if (opts.select && !opts.select(test)) continue;
     if (test.disabled) {
-      runs.push({ test, status: 'skipped', reason: test.skipReason ?? 'disabled' });
+      done({ test, status: 'skipped', reason: test.skipReason ?? 'disabled', output: '', time: 0 });
       continue;
     }
     if (aborted) {
-      runs.push({ test, status: 'not-run', error: aborted });
+      done({ test, status: 'not-run', reason: aborted, output: '', time: 0 });
       continue;
     }
-    observer?.testStarted(test);
+    opts.observer?.testStarted(test);
+    const t0 = performance.now();
+    const seq = session.machine.k.log.seq;
+    const outFrom = session.stdout.length;
+    const errFrom = session.stderr.length;
     session.startTest(test.title);
     let error: string | undefined;
     let skipped: string | undefined;
     for (let n = 0; n < test.steps.length && !error && !skipped; n++) {
-      const errFrom = session.stderr.length;
+      const stepErrFrom = session.stderr.length;
       try {
         session.step(test.steps[n].source);
       } catch (e) {
         // `skip` (exit 4) skips this test only: upstream guards such tests with an `if`
-        if (e instanceof ShellExit && e.status === 4) skipped = lastErrorLine(session, errFrom);
-        else if (e instanceof ShellExit) error = stepError(suite, test, n, lastErrorLine(session, errFrom));
+        if (e instanceof ShellExit && e.status === 4) skipped = lastErrorLine(session.stderr.slice(stepErrFrom));
+        else if (e instanceof ShellExit) error = stepError(suite, test, n, lastErrorLine(session.stderr.slice(stepErrFrom)));
         else if (e instanceof ShellSyntaxError) error = stepError(suite, test, n, e.message);
         else throw e;
       }
-      observer?.stepDone();
+      opts.observer?.stepDone();
     }
     const log = session.result() ?? '';
+    // start_test's own "TEST: title" line is the report's business, not the test's output
+    let output = session.stdout.slice(outFrom) + session.stderr.slice(errFrom);
+    const banner = `TEST: ${test.title} ... `;
+    if (output.startsWith(banner)) output = output.slice(banner.length);
+    const time = performance.now() - t0;
+    const dmesg = opts.dmesg ? session.machine.k.log.dmesgSince(seq) : undefined;
     if (skipped) {
-      runs.push({ test, status: 'skipped', reason: skipped });
+      done({ test, status: 'skipped', reason: skipped, output, time, dmesg });
     } else if (error) {
       // the script would have exited here: later tests never run
-      aborted = `not run: an earlier test of ${suite.file} ended the run`;
-      runs.push({ test, status: 'error', log, error });
+      aborted = `not run: test ${test.index} ended the run`;
+      done({ test, status: 'error', log, error, output, time, dmesg });
     } else {
-      runs.push({ test, status: 'done', log });
+      done({ test, status: 'done', log, output, time, dmesg });
     }
-    observer?.testEnded(runs[runs.length - 1]);
+    opts.observer?.testEnded(runs[runs.length - 1]);
   }
   return { suite, tests: runs };
 }

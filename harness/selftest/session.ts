@@ -4,7 +4,6 @@
  */
 import { boot, type Machine } from '../boot.js';
 import type { KernelConfig } from '../kernel/kernel.js';
-import { formatDmesgLine } from '../kernel/printk.js';
 import type { KernelModelDefinition } from '../models.js';
 import { insmod, modinfo, modprobe, rmmod, type ToolResult } from '../userspace/kmod.js';
 import { sysctl } from '../userspace/procps.js';
@@ -46,7 +45,7 @@ export class SelftestSession implements ShellHost {
           k.log.clear();
           return { status: 0, stdout: '', stderr: '' };
         }
-        return { status: 0, stdout: k.log.all().map(formatDmesgLine).join('\n') + (k.log.all().length ? '\n' : ''), stderr: '' };
+        return { status: 0, stdout: k.log.dmesg(), stderr: '' };
       },
       date: () => ({ status: 0, stdout: `${k.clock.rfc3339ns()}\n`, stderr: '' }),
       uname: (argv) => ({ status: 0, stdout: argv.includes('-r') ? `${k.config.release}\n` : 'Linux\n', stderr: '' }),

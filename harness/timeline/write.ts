@@ -35,7 +35,7 @@ export function fileName(index: number, title: string): string {
 /** run the suite, recording; the run and a timeline per test that ran */
 export function recordSuite(suite: Suite): { run: SuiteRun; timelines: TestTimeline[] } {
   const rec = new TimelineRecorder(suite.name);
-  const run = runSuite(suite, rec);
+  const run = runSuite(suite, { observer: rec });
   return { run, timelines: rec.timelines };
 }
 
