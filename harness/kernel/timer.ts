@@ -6,6 +6,7 @@
  * expiry. Ties are broken by queueing order, so every run is deterministic.
  */
 import type { VirtualClock } from './clock.js';
+import { MachineHang } from './hang.js';
 
 interface Timer {
   expires: number;
@@ -108,7 +109,7 @@ export class Scheduler {
       this.execute(work);
     }
     for (let guard = 0; work.running; guard++) {
-      if (guard > 1_000_000) throw new Error(`flush_work(${work.name}): the work never ends`);
+      if (guard > 1_000_000) throw new MachineHang(`flush_work(${work.name}) waits for a work that never ends`);
       if (this.advancing) work.running.resume();
       else this.advance(1_000_000);
     }

@@ -11,7 +11,9 @@ import { PROGRAMS, type Program } from '../userspace/programs.js';
 import { filterLog, filterNewLines, MAINLINE_FILTER, V5_5_FILTER } from './check_result.js';
 import { FUNCTIONS_VARIABLES, selftestFunctions, type HelperContext } from './functions.js';
 import { MachineFs, fsError } from './machine_fs.js';
+import { helperCallProblem } from './helper_usage.js';
 import { Shell } from './shell/interpreter.js';
+import { ShellExit } from './shell/host.js';
 import type { CommandImpl, CommandIO, FsError, ShellHost } from './shell/host.js';
 
 /** virtual time a fork+exec of an external program costs */
@@ -75,11 +77,12 @@ export class SelftestSession implements ShellHost {
     });
   }
 
-  /** the kernel log as `echo "$msg" > /dev/kmsg` writes it: one write, with the newline */
+  /** the kernel log as `echo "$msg" > /dev/kmsg` writes it: one write, with the newline; a refused write is echo's error */
   kmsg(msg: string): void {
     const f = this.fs.openWrite('/dev/kmsg', false);
     if (!('write' in f)) throw new Error(`/dev/kmsg: ${f.message}`);
-    f.write(`${msg}\n`);
+    const err = f.write(`${msg}\n`);
+    if (err) this.stderr += `bash: line 1: echo: write error: ${err.message}\n`;
   }
 
   /** `echo value > path` from the shell: one write of "value\n"; errors as bash prints them */
@@ -97,8 +100,13 @@ export class SelftestSession implements ShellHost {
     return true;
   }
 
+  /** the user-space tools a step may call by name */
+  toolNames(): string[] {
+    return Object.keys(this.tools);
+  }
+
   runTool(argv: string[]): ToolResult {
-    const tool = this.tools[argv[0]];
+    const tool = Object.hasOwn(this.tools, argv[0]) ? this.tools[argv[0]] : undefined;
     if (!tool) return { status: 127, stdout: '', stderr: `bash: line 1: ${argv[0]}: command not found\n` };
     this.machine.k.sched.runPending();
     this.machine.k.sched.advance(PROCESS_COST_NS);
@@ -108,9 +116,15 @@ export class SelftestSession implements ShellHost {
   // ShellHost
 
   command(name: string): CommandImpl | undefined {
-    const helper = this.helpers[name];
-    if (helper) return helper;
-    if (!this.tools[name]) return undefined;
+    const helper = Object.hasOwn(this.helpers, name) ? this.helpers[name] : undefined;
+    if (helper)
+      return (argv, io) => {
+        const problem = helperCallProblem(name, argv);
+        if (!problem) return helper(argv, io);
+        io.err(`${name}: ${problem}\n`);
+        throw new ShellExit(2);
+      };
+    if (!Object.hasOwn(this.tools, name)) return undefined;
     return (argv, io) => {
       const r = this.runTool([name, ...argv]);
       if (r.stdout) io.out(r.stdout);
@@ -126,7 +140,8 @@ export class SelftestSession implements ShellHost {
   private readonly programs = new Map<number, Program>();
 
   spawn(argv: string[]): number | FsError {
-    const start = PROGRAMS[argv[0].replace(/^.*\//, '')];
+    const name = argv[0].replace(/^.*\//, '');
+    const start = Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name] : undefined;
     if (!start) return fsError(-2);
     const k = this.machine.k;
     k.sched.advance(PROCESS_COST_NS);

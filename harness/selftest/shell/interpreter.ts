@@ -14,7 +14,7 @@ import { condStatus, type CondContext } from './cond.js';
 import { FatalError, LoopSignal, ReturnSignal } from './control.js';
 import { coreutil, writeErrorStatus } from './coreutils.js';
 import { Expander } from './expand.js';
-import { ShellExit, ShellSyntaxError, type CommandImpl, type CommandIO, type FsError, type ShellApi, type ShellHost } from './host.js';
+import { ShellExit, ShellHang, ShellSyntaxError, type CommandImpl, type CommandIO, type FsError, type ShellApi, type ShellHost } from './host.js';
 import { parse } from './parser.js';
 import { applyRedirections, type Io } from './redirect.js';
 import { Variables } from './variables.js';
@@ -334,6 +334,11 @@ export class Shell implements ShellApi {
       this.io = saved;
     }
     this.status = this.subStatus;
+    // a shell variable is a C string: bash drops the NUL bytes, and says so
+    if (out.includes('\0')) {
+      this.io.err(`${this.prefix()}warning: command substitution: ignored null byte in input\n`);
+      out = out.replaceAll('\0', '');
+    }
     return out;
   }
 
@@ -357,7 +362,7 @@ export class Shell implements ShellApi {
         });
       case 'while':
         return this.redirected(c.redirs, () =>
-          this.loop(c.pos, () => (this.execList(c.cond) === 0) !== c.until, () => this.execList(c.body)),
+          this.loop(() => (this.execList(c.cond) === 0) !== c.until, () => this.execList(c.body)),
         );
       case 'for':
         return this.redirected(c.redirs, () => {
@@ -370,7 +375,7 @@ export class Shell implements ShellApi {
             this.vars.setScalar(c.name, items[i++]);
             return true;
           };
-          return this.loop(c.pos, next, () => this.execList(c.body));
+          return this.loop(next, () => this.execList(c.body));
         });
       case 'arithfor':
         return this.redirected(c.redirs, () => {
@@ -383,7 +388,7 @@ export class Shell implements ShellApi {
             first = false;
             return c.cond.parts.length === 0 || ev(c.cond) !== 0n;
           };
-          return this.loop(c.pos, next, () => this.execList(c.body));
+          return this.loop(next, () => this.execList(c.body));
         });
       case 'cond':
         return this.redirected(c.redirs, () => {
@@ -409,14 +414,14 @@ export class Shell implements ShellApi {
    * A loop: `more` says whether to go on (a while condition, the next for item); a break
    * ends the loop, a continue the iteration; `break N` unwinds N loops.
    */
-  private loop(pos: number, more: () => boolean, body: () => number): number {
+  private loop(more: () => boolean, body: () => number): number {
     let status = 0;
     this.loopDepth++;
     try {
       for (let n = 0; ; n++) {
         if (n >= MAX_ITERATIONS) {
-          this.pos = pos;
-          this.fail(`loop stopped after ${MAX_ITERATIONS} iterations`);
+          // bash would spin here for ever: the run cannot go on
+          throw new ShellHang(`a loop never ends (stopped after ${MAX_ITERATIONS} iterations)`);
         }
         if (!more()) break;
         try {
