@@ -104,15 +104,22 @@ export class Printk {
     return this.text;
   }
 
-  /** dmesg's lines for the records from sequence number `seq` on */
+  /** dmesg's lines for the records from sequence number `seq` on, formatting only those */
   dmesgSince(seq: number): string {
-    const text = this.dmesg();
-    const first = this.records.findIndex((r) => r.seq >= seq);
-    if (first < 0) return '';
-    if (first === 0) return text;
-    let at = 0;
-    for (let i = 0; i < first; i++) at = text.indexOf('\n', at) + 1;
-    return text.slice(at);
+    // sequence numbers are consecutive, so the first record's index is a subtraction
+    const first = this.records.length ? Math.max(0, seq - this.records[0].seq) : 0;
+    let text = '';
+    for (let i = first; i < this.records.length; i++) text += `${formatDmesgLine(this.records[i])}\n`;
+    return text;
+  }
+
+  /** the last dmesg line containing `needle`, searched from the end (a line just logged is found at once) */
+  lastLineContaining(needle: string): string | undefined {
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      const line = formatDmesgLine(this.records[i]);
+      if (line.includes(needle)) return line;
+    }
+    return undefined;
   }
 
   /** the sequence number the next record will get */

@@ -44,6 +44,8 @@ export interface HelperContext {
   date(): string;
   /** dmesg's output */
   dmesg(): string;
+  /** `dmesg | grep NEEDLE` for a line logged just now: found from the log's end */
+  dmesgLine(needle: string): string | undefined;
   /** where start_test keeps the canary line (LAST_DMESG) */
   lastDmesg: string | undefined;
   /** the 6.1-era start_test saves the log instead: how many lines it had */
@@ -327,7 +329,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
       }
       const last_dmesg_msg = `livepatch kselftest timestamp: ${ctx.date()}`;
       ctx.log(last_dmesg_msg);
-      const find = () => ctx.dmesg().split('\n').find((l) => l.includes(last_dmesg_msg));
+      const find = () => ctx.dmesgLine(last_dmesg_msg);
       if (!loopUntil(ctx, () => find() !== undefined)) die(ctx, io, `buffer busy? can't find canary dmesg message: ${last_dmesg_msg}`);
       ctx.lastDmesg = find();
       io.out(`TEST: ${test} ... `);

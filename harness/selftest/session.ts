@@ -69,6 +69,11 @@ export class SelftestSession implements ShellHost {
       sleep: (s) => session.sleep(s),
       date: () => k.clock.rfc3339ns(),
       dmesg: () => session.runTool(['dmesg']).stdout,
+      dmesgLine: (needle) => {
+        // dmesg runs as before (its time, its pending work); its text is not searched whole
+        session.runTool(['dmesg']);
+        return k.log.lastLineContaining(needle);
+      },
     };
     this.helpers = selftestFunctions(this.ctx);
     this.shell = new Shell(this, {
@@ -177,7 +182,11 @@ export class SelftestSession implements ShellHost {
     return this.shell.run(source);
   }
 
+  /** the first record of the current test: its canary cannot be before */
+  private testSeq = 0;
+
   startTest(title: string): void {
+    this.testSeq = this.machine.k.log.seq;
     this.helpers.start_test([title], {
       stdin: '',
       out: (t) => (this.stdout += t),
@@ -191,6 +200,8 @@ export class SelftestSession implements ShellHost {
     const filter = this.ctx.flavour === 'v5.5' ? V5_5_FILTER : MAINLINE_FILTER;
     if (this.ctx.savedDmesgLines !== undefined) return filterNewLines(this.ctx.dmesg(), this.ctx.savedDmesgLines, filter);
     if (this.ctx.lastDmesg === undefined) return undefined;
-    return filterLog(this.ctx.dmesg(), this.ctx.lastDmesg);
+    // dmesg runs, but only the lines from the test's start can hold its canary
+    this.runTool(['dmesg']);
+    return filterLog(this.machine.k.log.dmesgSince(this.testSeq), this.ctx.lastDmesg);
   }
 }
