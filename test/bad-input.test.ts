@@ -159,3 +159,32 @@ t.test('a closed pipe (| head) ends run, list and trace quietly', async (t) => {
     t.ok(r.exitCode === 0 || r.exitCode === 141, `${args}: exit ${r.exitCode}`);
   }
 });
+
+t.test('fidelity: /dev/kmsg takes a record of 1024 bytes at most and ends it at a NUL; $(...) drops NULs as bash does', async (t) => {
+  const p = suite(
+    steps(
+      'printf "%01024d" 7 > /dev/kmsg',
+      'printf "%01025d" 8 > /dev/kmsg',
+      'log "test_klp $(printf "%01100d" 9)"',
+      'printf "test_klp a\\0b\\n" > /dev/kmsg',
+      'x=$(printf "a\\0b"); log "test_klp $x"',
+    ),
+  );
+  const r = cli(['trace', p, '--dmesg']);
+  t.equal(r.status, 0);
+  t.match(r.out, /\] 0{1023}7\n/, 'a write of 1024 bytes is one record');
+  t.notMatch(r.out, /0{1024}8/, 'one byte more is refused whole');
+  t.notMatch(r.out, /0{1099}9/);
+  t.same(r.err.split('\n').filter(Boolean), [
+    'bash: line 1: printf: write error: Invalid argument',
+    'bash: line 1: echo: write error: Invalid argument',
+    'bash: line 1: warning: command substitution: ignored null byte in input',
+  ]);
+  t.match(r.out, /\] test_klp a\n/, 'the record ends at the NUL');
+  t.match(r.out, /\] test_klp ab\n/, 'the variable lost its NUL');
+});
+
+t.test('a step that would wait longer than 10 minutes of machine time is stopped there', async (t) => {
+  stops(t, suite(steps('./test_klp-call_getpid &', 'sleep 100000')), /step 2 \(sleep 100000\): a sleep of 100000 s would make the step take 100000 s of machine time, more than the 600 s a step may take$/);
+  stops(t, suite(steps('for i in {1..11}; do sleep 60; done')), /step 1 .*: a sleep of 60 s would make the step take 660 s of machine time/);
+});

@@ -11,3 +11,13 @@ export function engineLimit(e: unknown): string {
     return 'a value grew larger than the step shell can hold';
   throw e;
 }
+
+/**
+ * The most machine time one step may spend waiting: far above the longest wait of a
+ * selftest (loop_until gives up after 60 s), and low enough that simulating it stays cheap
+ * when a program hammers the kernel every millisecond meanwhile.
+ */
+export const STEP_TIME_LIMIT_S = 600;
+
+/** a step that would wait longer than STEP_TIME_LIMIT_S: the run stops there */
+export class StepTimeLimit extends Error {}

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MachineHang } from '../kernel/hang.js';
-import { engineLimit } from './limits.js';
+import { engineLimit, StepTimeLimit } from './limits.js';
 import { ShellExit, ShellHang, ShellSyntaxError } from './shell/host.js';
 import { SelftestSession } from './session.js';
 import { oneLine, type Suite, type SuiteTest } from './suite.js';
@@ -59,13 +59,15 @@ function lastErrorLine(text: string): string {
 /**
  * How a step that threw ends its test: `skip` (exit 4) skips this test only, as upstream
  * guards such tests with an `if`; an exit, a syntax error, a point where the real machine
- * would block for ever, or a limit of the step shell ends the run there.
+ * would block for ever, a step waiting longer than a step may, or a limit of the step shell
+ * ends the run there.
  */
 function stepEnd(e: unknown, stderr: string): { skipped: string } | { error: string } {
   if (e instanceof ShellExit && e.status === 4) return { skipped: lastErrorLine(stderr) };
   if (e instanceof ShellExit) return { error: lastErrorLine(stderr) };
   if (e instanceof ShellSyntaxError) return { error: e.message };
   if (e instanceof MachineHang || e instanceof ShellHang) return { error: `would hang a real machine: ${e.message}` };
+  if (e instanceof StepTimeLimit) return { error: e.message };
   return { error: engineLimit(e) };
 }
 

@@ -12,6 +12,7 @@ import { filterLog, filterNewLines, MAINLINE_FILTER, V5_5_FILTER } from './check
 import { FUNCTIONS_VARIABLES, selftestFunctions, type HelperContext } from './functions.js';
 import { MachineFs, fsError } from './machine_fs.js';
 import { helperCallProblem } from './helper_usage.js';
+import { STEP_TIME_LIMIT_S, StepTimeLimit } from './limits.js';
 import { Shell } from './shell/interpreter.js';
 import { ShellExit } from './shell/host.js';
 import type { CommandImpl, CommandIO, FsError, ShellHost } from './shell/host.js';
@@ -138,8 +139,16 @@ export class SelftestSession implements ShellHost {
     };
   }
 
+  /** when the current step began, in machine time */
+  private stepStartNs = 0;
+
   sleep(seconds: number): void {
-    this.machine.k.sched.advance(Math.round(seconds * 1e9));
+    const ns = Math.round(seconds * 1e9);
+    const k = this.machine.k;
+    const spent = (k.clock.now() - this.stepStartNs) / 1e9;
+    if (!(spent + seconds <= STEP_TIME_LIMIT_S))
+      throw new StepTimeLimit(`a sleep of ${seconds} s would make the step take ${Math.round(spent + seconds)} s of machine time, more than the ${STEP_TIME_LIMIT_S} s a step may take`);
+    k.sched.advance(ns);
   }
 
   private readonly programs = new Map<number, Program>();
@@ -178,6 +187,7 @@ export class SelftestSession implements ShellHost {
 
   /** run one step; ShellExit propagates (die, skip, exit) */
   step(source: string): number {
+    this.stepStartNs = this.machine.k.clock.now();
     this.machine.k.sched.runPending();
     return this.shell.run(source);
   }
