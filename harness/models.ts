@@ -3,23 +3,21 @@
  * and the functions.sh dialect its scripts were written in. All share one core.
  */
 import type { KlpModel } from './livepatch/model.js';
-import { mainline } from './livepatch/models/mainline.js';
+import { FUNCTIONS_SH_V5_5, FUNCTIONS_SH_V6_1, FUNCTIONS_SH_V6_12 } from './livepatch/models/mainline/dialect.js';
+import { mainline } from './livepatch/models/mainline/policy.js';
+import { dialect as poc2023Dialect } from './livepatch/models/poc-2023/dialect.js';
+import { dialect as v12025Dialect } from './livepatch/models/v1-2025/dialect.js';
 import type { ModuleSource } from './module_api.js';
-import type { FunctionsFlavour } from './selftest/functions.js';
+import type { FunctionsDialect } from './selftest/dialect.js';
 import { mainlineModules } from '../modules/mainline/index.js';
 import { poc2023Modules } from '../modules/poc-2023/index.js';
 import { v12025Modules } from '../modules/v1-2025/index.js';
 import { shadowGc2022Modules } from '../modules/shadow-gc-2022/index.js';
 import { split2020Modules } from '../modules/split-2020/index.js';
-import { split2020 } from './livepatch/models/split-2020.js';
-import { shadowGc2022 } from './livepatch/models/shadow-gc-2022.js';
-import { poc2023 } from './livepatch/models/poc-2023.js';
-import { v12025 } from './livepatch/models/v1-2025.js';
-
-export interface FunctionsDialect {
-  /** the functions.sh the model's scripts were written against */
-  flavour: FunctionsFlavour;
-}
+import { split2020 } from './livepatch/models/split-2020/policy.js';
+import { shadowGc2022 } from './livepatch/models/shadow-gc-2022/policy.js';
+import { poc2023 } from './livepatch/models/poc-2023/policy.js';
+import { v12025 } from './livepatch/models/v1-2025/policy.js';
 
 export interface KernelModelDefinition {
   readonly name: string;
@@ -27,6 +25,7 @@ export interface KernelModelDefinition {
   readonly klp: KlpModel;
   /** the test modules available to `insmod test_modules/X.ko` / `modprobe X` */
   readonly modules: ReadonlyMap<string, ModuleSource>;
+  /** the functions.sh the model's scripts were written against */
   readonly dialect: FunctionsDialect;
   /** the test modules are built with the kernel (lib/livepatch) rather than out of tree */
   readonly modulesInTree: boolean;
@@ -55,7 +54,7 @@ const MODELS: KernelModelDefinition[] = [
     description: 'Linux 6.12-7.3 livepatch core and selftests',
     klp: mainline,
     modules: moduleMap(mainlineModules),
-    dialect: { flavour: 'mainline' },
+    dialect: FUNCTIONS_SH_V6_12,
     modulesInTree: false,
     versions: [
       [6, 12],
@@ -68,7 +67,7 @@ const MODELS: KernelModelDefinition[] = [
     klp: poc2023,
     // the callbacks test modules are gone (POC 5/7); the speaker modules replace them
     modules: moduleMap(mainlineOnly(...UNTOUCHED), poc2023Modules),
-    dialect: { flavour: 'poc-2023' },
+    dialect: poc2023Dialect,
     modulesInTree: true,
     versions: [
       [6, 7],
@@ -81,7 +80,7 @@ const MODELS: KernelModelDefinition[] = [
     klp: v12025,
     // the callbacks test modules are gone (16/19); the speaker modules replace them
     modules: moduleMap(mainlineOnly(...UNTOUCHED), v12025Modules),
-    dialect: { flavour: 'v1-2025' },
+    dialect: v12025Dialect,
     modulesInTree: false,
     versions: [
       [6, 13],
@@ -93,7 +92,7 @@ const MODELS: KernelModelDefinition[] = [
     description: '[PATCH v2 0/4] livepatch: Add garbage collection for shadow variables (2022-10-26)',
     klp: shadowGc2022,
     modules: moduleMap(mainlineOnly(...UNTOUCHED), shadowGc2022Modules),
-    dialect: { flavour: 'v6.1' },
+    dialect: FUNCTIONS_SH_V6_1,
     modulesInTree: true,
     versions: [
       [6, 1],
@@ -105,7 +104,7 @@ const MODELS: KernelModelDefinition[] = [
     description: '[POC 00/23] livepatch: Split livepatch module per-object (2020-01-17, v5.5-rc6)',
     klp: split2020,
     modules: moduleMap(split2020Modules),
-    dialect: { flavour: 'v5.5' },
+    dialect: FUNCTIONS_SH_V5_5,
     modulesInTree: true,
     versions: [
       [5, 5],

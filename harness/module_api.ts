@@ -21,10 +21,11 @@ import {
 import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from './kernel/printk.js';
 import type { Task } from './kernel/sched.js';
 import { SeqFile, seq_printf } from './kernel/seq_file.js';
-import { msleep, WorkStruct } from './kernel/timer.js';
+import { msleep } from './kernel/timer.js';
+import { WorkStruct } from './kernel/workqueue.js';
 import { klp_enable_patch } from './livepatch/core.js';
 import type { klp_object, klp_patch } from './livepatch/livepatch.js';
-import { klp_add_object } from './livepatch/split.js';
+import { klp_add_object } from './livepatch/models/split-2020/split.js';
 import {
   klp_shadow_alloc,
   klp_shadow_free,
@@ -36,8 +37,8 @@ import {
   type klp_shadow_dtor_t,
 } from './livepatch/shadow.js';
 import { klp_get_prev_state, klp_get_state } from './livepatch/state.js';
-import * as gc from './livepatch/shadow_types.js';
-import type { klp_shadow_type } from './livepatch/shadow_types.js';
+import * as gc from './livepatch/models/shadow-gc-2022/shadow_types.js';
+import type { klp_shadow_type } from './livepatch/models/shadow-gc-2022/shadow_types.js';
 
 export interface Param<T> {
   readonly value: T;
@@ -164,9 +165,9 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
         k.sched.advance(i === 0 ? 0 : 100_000);
       }
     },
-    schedule_work: (w: WorkStruct) => k.sched.queue_work(w),
-    flush_work: (w: WorkStruct) => k.sched.flush_work(w),
-    cancel_work_sync: (w: WorkStruct) => k.sched.cancel_work_sync(w),
+    schedule_work: (w: WorkStruct) => k.workqueue.queue_work(w),
+    flush_work: (w: WorkStruct) => k.workqueue.flush_work(w),
+    cancel_work_sync: (w: WorkStruct) => k.workqueue.cancel_work_sync(w),
     /** find_module() (under module_mutex in C) */
     find_module: (name: string) => k.modules.find(name),
     /** a symbol another module exports (resolved at load time, like the module loader does) */

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { defineModule } from '../harness/module_api.js';
 import type { klp_object, klp_patch } from '../harness/livepatch/livepatch.js';
-import type { klp_shadow_type } from '../harness/livepatch/shadow_types.js';
+import type { klp_shadow_type } from '../harness/livepatch/models/shadow-gc-2022/shadow_types.js';
 import { TestMachine } from './machine.js';
 
 const KLP = '/sys/kernel/livepatch';

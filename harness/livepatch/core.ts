@@ -3,12 +3,13 @@
  * it, atomic replace's nops, and the module loader hooks klp_module_coming/going.
  */
 import { EBUSY, EINVAL, ENODEV, ENOENT } from '../kernel/errno.js';
+import { kstrtobool } from '../kernel/kstrtox.js';
 import { kobject_add, kobject_del } from '../kernel/kobject.js';
 import type { Module } from '../kernel/module.js';
 import { ModuleState } from '../kernel/module.js';
 import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from '../kernel/printk.js';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../kernel/sched.js';
-import { WorkStruct } from '../kernel/timer.js';
+import { WorkStruct } from '../kernel/workqueue.js';
 import {
   klp_post_patch_callback,
   klp_post_unpatch_callback,
@@ -34,6 +35,8 @@ import { SYSFS_KLP_DIR, klp_object_attrs, klp_patch_attrs } from './sysfs.js';
 import {
   TRANSITION_DEBUG_SITES,
   klp_cancel_transition,
+  klp_force_transition,
+  klp_reverse_transition,
   klp_init_transition,
   klp_start_transition,
   klp_copy_process,
@@ -200,7 +203,10 @@ function klp_add_nops(klp: Klp, patch: klp_patch): number {
 }
 
 function klp_init_patch(klp: Klp, patch: klp_patch): number {
-  const dir = kobject_add(klp.k, SYSFS_KLP_DIR, patch.mod.name, klp_patch_attrs(klp, patch));
+  const dir = kobject_add(klp.k, SYSFS_KLP_DIR, patch.mod.name, klp_patch_attrs(klp, patch, {
+    enabled_store: (buf) => enabled_store(klp, patch, buf),
+    force_store: (buf) => force_store(klp, patch, buf),
+  }));
   if (typeof dir === 'number') return dir;
   patch.kobj_path = dir;
   if (patch.replace) {
@@ -258,7 +264,7 @@ function klp_free_patch_finish(klp: Klp, patch: klp_patch): void {
  */
 export function klp_free_patch_async(klp: Klp, patch: klp_patch): void {
   klp_free_patch_start(klp, patch);
-  klp.k.sched.queue_work(new WorkStruct('klp_free_patch_work_fn', () => klp_free_patch_finish(klp, patch)));
+  klp.k.workqueue.queue_work(new WorkStruct('klp_free_patch_work_fn', () => klp_free_patch_finish(klp, patch)));
 }
 
 export function klp_free_replaced_patches_async(klp: Klp, new_patch: klp_patch): void {
@@ -294,6 +300,33 @@ export function __klp_disable_patch(klp: Klp, patch: klp_patch): number {
   patch.enabled = false;
   klp_try_complete_transition(klp);
   return 0;
+}
+
+/** enabled_store(): disable, or reverse the transition in progress; never re-enable */
+function enabled_store(klp: Klp, patch: klp_patch, buf: string): number {
+  const enabled = kstrtobool(buf);
+  if (typeof enabled === 'number') return enabled;
+  let ret = 0;
+  if (patch.enabled === enabled) {
+    ret = -EINVAL; // already in the requested state
+  } else {
+    const blocked = klp.model.enabled_store_check?.(klp, patch);
+    if (blocked) ret = blocked;
+    else if (patch === klp.klp_transition_patch) klp_reverse_transition(klp);
+    else if (!enabled) ret = __klp_disable_patch(klp, patch);
+    else ret = -EINVAL;
+  }
+  return ret ? ret : buf.length;
+}
+
+/** force_store(): a false value succeeds without doing anything */
+function force_store(klp: Klp, patch: klp_patch, buf: string): number {
+  const val = kstrtobool(buf);
+  if (typeof val === 'number') return val;
+  if (!val) return buf.length;
+  if (patch !== klp.klp_transition_patch) return -EINVAL;
+  klp_force_transition(klp);
+  return buf.length;
 }
 
 /** __klp_enable_patch(): pre_patch callbacks, patch the loaded objects, start the transition */

@@ -5,7 +5,7 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
-import { DelayedWork } from '../kernel/timer.js';
+import { DelayedWork } from '../kernel/workqueue.js';
 import type { klp_patch } from './livepatch.js';
 import type { KlpModel } from './model.js';
 import type { klp_ops } from './patch.js';

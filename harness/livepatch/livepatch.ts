@@ -45,7 +45,7 @@ export interface klp_object {
   /** split-2020: the livepatch module that holds this object (obj->mod in the series) */
   lp_mod?: Module;
   /** shadow-gc-2022: the shadow variable types this object uses */
-  shadow_types?: import('./shadow_types.js').klp_shadow_type[];
+  shadow_types?: import('./models/shadow-gc-2022/shadow_types.js').klp_shadow_type[];
 
   // internal
   func_list?: klp_func[];

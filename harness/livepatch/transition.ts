@@ -213,7 +213,7 @@ export function klp_try_complete_transition(klp: Klp): void {
   if (!complete) {
     if (klp.klp_signals_cnt && !(klp.klp_signals_cnt % SIGNALS_TIMEOUT)) klp_send_signals(klp);
     klp.klp_signals_cnt++;
-    k.sched.schedule_delayed_work(klp.klp_transition_work, roundJiffiesRelativeNs(klp, HZ));
+    k.workqueue.schedule_delayed_work(klp.klp_transition_work, roundJiffiesRelativeNs(klp, HZ));
     return;
   }
 

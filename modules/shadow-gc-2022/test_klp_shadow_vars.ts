@@ -6,7 +6,7 @@
 // free_all is not defined, and prints dtor=PTR17. The success path falls through the
 // error label, so both types are unregistered at the end; nothing is left to collect.
 import { defineModule } from '../../harness/module_api.js';
-import type { klp_shadow_type } from '../../harness/livepatch/shadow_types.js';
+import type { klp_shadow_type } from '../../harness/livepatch/models/shadow-gc-2022/shadow_types.js';
 import { shadowVarsTest, SV_ID1, SV_ID2 } from '../mainline/shadow_vars_test.js';
 
 export default defineModule('test_klp_shadow_vars', ({ pr_info, shadow_gc, module_init, module_exit, MODULE_LICENSE, MODULE_AUTHOR, MODULE_DESCRIPTION }) => {

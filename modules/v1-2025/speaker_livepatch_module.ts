@@ -6,7 +6,8 @@
 // prints every applause string it finds, whichever livepatch put it there.
 // test_klp_speaker_livepatch2.c includes the same source under another module name.
 import { ENOMEM } from '../../harness/kernel/errno.js';
-import type { Sleep, WorkStruct } from '../../harness/kernel/timer.js';
+import type { Sleep } from '../../harness/kernel/timer.js';
+import type { WorkStruct } from '../../harness/kernel/workqueue.js';
 import type { klp_func, klp_object, klp_patch, klp_state, klp_state_callbacks } from '../../harness/livepatch/livepatch.js';
 import type { ShadowData } from '../../harness/livepatch/shadow.js';
 import { defineModule, type ModuleSource } from '../../harness/module_api.js';

@@ -3,7 +3,7 @@
  * work together" (Petr Mladek, 2023-11-10). Per-state setup/enable/disable/release
  * callbacks replace the per-object ones; block_disable replaces the state version.
  */
-import { stateCallbacksModel } from '../state_callbacks.js';
+import { stateCallbacksModel } from '../states-api/state_callbacks.js';
 
 export const poc2023 = stateCallbacksModel({
   name: 'poc-2023',

@@ -3,7 +3,7 @@
  * 2020-01-17, against v5.5-rc6). Mainline rules of that time, with livepatch modules
  * per object loaded and removed by the kernel (see ../split.ts).
  */
-import type { KlpModel } from '../model.js';
+import type { KlpModel } from '../../model.js';
 import {
   split_enable_patch_early,
   split_enable_patch_prepare,
@@ -11,8 +11,8 @@ import {
   split_module_coming,
   split_module_going,
   split_object_freed,
-} from '../split.js';
-import { klp_is_patch_compatible } from '../state.js';
+} from './split.js';
+import { klp_is_patch_compatible } from '../../state.js';
 
 export const split2020: KlpModel = {
   name: 'split-2020',

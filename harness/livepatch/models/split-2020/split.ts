@@ -9,22 +9,22 @@
  * klp_add_object(). When M goes, or the patch is freed, the per-object module is deleted
  * from inside the kernel, asynchronously and silently.
  */
-import { EBUSY, EINVAL } from '../kernel/errno.js';
-import { request_module } from '../kernel/kmod.js';
-import type { Module } from '../kernel/module.js';
-import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from '../kernel/printk.js';
-import { WorkStruct } from '../kernel/timer.js';
+import { EBUSY, EINVAL } from '../../../kernel/errno.js';
+import { request_module } from '../../../kernel/request_module.js';
+import type { Module } from '../../../kernel/module.js';
+import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from '../../../kernel/printk.js';
+import { WorkStruct } from '../../../kernel/workqueue.js';
 import {
   klp_post_patch_callback,
   klp_post_unpatch_callback,
   klp_pre_patch_callback,
   klp_pre_unpatch_callback,
-} from './callbacks.js';
-import { klp_free_object_loaded, klp_init_object, klp_init_object_early } from './core.js';
-import { kobject_del } from '../kernel/kobject.js';
-import type { Klp } from './klp.js';
-import { klp_for_each_func_static, klp_for_each_object, type klp_object, type klp_patch } from './livepatch.js';
-import { klp_patch_object, klp_unpatch_object } from './patch.js';
+} from '../../callbacks.js';
+import { klp_free_object_loaded, klp_init_object, klp_init_object_early } from '../../core.js';
+import { kobject_del } from '../../../kernel/kobject.js';
+import type { Klp } from '../../klp.js';
+import { klp_for_each_func_static, klp_for_each_object, type klp_object, type klp_patch } from '../../livepatch.js';
+import { klp_patch_object, klp_unpatch_object } from '../../patch.js';
 
 /** the patch whose enable is loading its per-object modules (klp_loading_patch) */
 const loading = new WeakMap<Klp, klp_patch | null>();
@@ -213,7 +213,7 @@ export function split_module_going(klp: Klp, mod: Module): void {
 export function split_object_freed(klp: Klp, patch: klp_patch, obj: klp_object, evenIfForced = false): void {
   const lp = obj.lp_mod;
   if (!obj.name || !lp || (patch.forced && !evenIfForced)) return;
-  klp.k.sched.queue_work(
+  klp.k.workqueue.queue_work(
     new WorkStruct(`klp_remove_object_work:${lp.name}`, () => {
       klp.k.modules.module_put(lp);
       klp.k.modules.delete_module(lp.name);

@@ -4,14 +4,14 @@
  * rule, that a state's callbacks run only when no other patch on klp_patches carries the
  * same id, and differ in names and in a few error and revert paths, which are options here.
  */
-import { EINVAL } from '../kernel/errno.js';
-import { KERN_ERR } from '../kernel/printk.js';
-import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../kernel/sched.js';
-import type { Klp } from './klp.js';
-import { klp_for_each_state, type klp_patch, type klp_state, type klp_state_callbacks } from './livepatch.js';
-import type { KlpModel } from './model.js';
-import { klp_shadow_free_all } from './shadow.js';
-import { klp_get_state } from './state.js';
+import { EINVAL } from '../../../kernel/errno.js';
+import { KERN_ERR } from '../../../kernel/printk.js';
+import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../../../kernel/sched.js';
+import type { Klp } from '../../klp.js';
+import { klp_for_each_state, type klp_patch, type klp_state, type klp_state_callbacks } from '../../livepatch.js';
+import type { KlpModel } from '../../model.js';
+import { klp_shadow_free_all } from '../../shadow.js';
+import { klp_get_state } from '../../state.js';
 
 export interface StateCallbackNames {
   pre_patch: 'pre_patch' | 'setup';

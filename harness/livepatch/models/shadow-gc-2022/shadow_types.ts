@@ -14,11 +14,11 @@
  *   count for such an id never reaches 0 (the review intended survival across replace,
  *   followed by collection; the posted code only does the first half).
  */
-import { KERN_ERR, KERN_WARNING } from '../kernel/printk.js';
-import type { Klp } from './klp.js';
-import { klp_object_name, type klp_object } from './livepatch.js';
-import type { ShadowData, klp_shadow_ctor_t, klp_shadow_dtor_t } from './shadow.js';
-import { klp_shadow_get as get_by_id } from './shadow.js';
+import { KERN_ERR, KERN_WARNING } from '../../../kernel/printk.js';
+import type { Klp } from '../../klp.js';
+import { klp_object_name, type klp_object } from '../../livepatch.js';
+import type { ShadowData, klp_shadow_ctor_t, klp_shadow_dtor_t } from '../../shadow.js';
+import { klp_shadow_get as get_by_id } from '../../shadow.js';
 
 export interface klp_shadow_type {
   id: number;

@@ -5,7 +5,7 @@
  * whose pre_patch succeeded, and a reverted atomic replace gives the replaced patches
  * their states back.
  */
-import { stateCallbacksModel } from '../state_callbacks.js';
+import { stateCallbacksModel } from '../states-api/state_callbacks.js';
 
 export const v12025 = stateCallbacksModel({
   name: 'v1-2025',
