@@ -2,7 +2,9 @@
  * The kernel API as a module mirror sees it. A module file calls defineModule() with a body
  * that runs at every load, like a .ko's static data coming to life; the body receives the
  * API below (pr_info with the module's pr_fmt, module_param, klp_enable_patch, ...) and
- * declares its functions, parameters, init and exit exactly as the C module does.
+ * declares its functions, parameters, init and exit exactly as the C module does. That API
+ * is mainline's; a kernel model that exports more gives its own modules the rest
+ * (defineModuleWith and the model's api.ts).
  */
 import type { Machine } from './boot.js';
 import { EPERM, errnoName } from './kernel/errno.js';
@@ -24,8 +26,7 @@ import { SeqFile, seq_printf } from './kernel/seq_file.js';
 import { msleep } from './kernel/timer.js';
 import { WorkStruct } from './kernel/workqueue.js';
 import { klp_enable_patch } from './livepatch/core.js';
-import type { klp_object, klp_patch } from './livepatch/livepatch.js';
-import { klp_add_object } from './livepatch/models/split-2020/split.js';
+import type { klp_patch } from './livepatch/livepatch.js';
 import {
   klp_shadow_alloc,
   klp_shadow_free,
@@ -37,8 +38,6 @@ import {
   type klp_shadow_dtor_t,
 } from './livepatch/shadow.js';
 import { klp_get_prev_state, klp_get_state } from './livepatch/state.js';
-import * as gc from './livepatch/models/shadow-gc-2022/shadow_types.js';
-import type { klp_shadow_type } from './livepatch/models/shadow-gc-2022/shadow_types.js';
 
 export interface Param<T> {
   readonly value: T;
@@ -205,21 +204,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     register_kprobe: (p: kprobe) => machine.kprobes.register_kprobe(p),
     unregister_kprobe: (p: kprobe) => machine.kprobes.unregister_kprobe(p),
 
-    /** shadow-gc-2022's type-based shadow variable API (same C names, other signatures) */
-    shadow_gc: {
-      klp_shadow_register: (t: klp_shadow_type) => gc.klp_shadow_register(klp, t),
-      klp_shadow_unregister: (t: klp_shadow_type) => gc.klp_shadow_unregister(klp, t),
-      klp_shadow_get: (obj: object, t: klp_shadow_type) => gc.klp_shadow_get(klp, obj, t),
-      klp_shadow_alloc: (obj: object, t: klp_shadow_type, size: number, ctor_data?: unknown) => gc.klp_shadow_alloc(klp, obj, t, size, ctor_data),
-      klp_shadow_get_or_alloc: (obj: object, t: klp_shadow_type, size: number, ctor_data?: unknown) =>
-        gc.klp_shadow_get_or_alloc(klp, obj, t, size, ctor_data),
-      klp_shadow_free: (obj: object, t: klp_shadow_type) => gc.klp_shadow_free(klp, obj, t),
-      klp_shadow_free_all: (t: klp_shadow_type) => gc.klp_shadow_free_all(klp, t),
-    },
-
     klp_enable_patch: (patch: klp_patch) => klp_enable_patch(klp, patch),
-    /** split-2020: a per-object livepatch module hands its object to the main patch */
-    klp_add_object: (obj: klp_object) => klp_add_object(klp, obj),
     klp_get_state: (patch: klp_patch, id: number) => klp_get_state(patch, id),
     klp_get_prev_state: (id: number) => klp_get_prev_state(klp, id),
     klp_shadow_get: (obj: object, id: number): ShadowData | null => klp_shadow_get(klp, obj, id),
@@ -240,12 +225,24 @@ export interface ModuleSource {
   instantiate(machine: Machine): ModuleDefinition;
 }
 
+/** A mainline module: it sees mainline's API. */
 export function defineModule(name: string, body: (api: ModuleApi) => void): ModuleSource {
+  return defineModuleWith(() => ({}), name, body);
+}
+
+/**
+ * What a kernel model adds to the API its test modules see, for one machine (the series'
+ * exported functions, bound to that machine's policy).
+ */
+export type ModuleApiExtension<X extends object> = (machine: Machine, THIS_MODULE: Module) => X;
+
+/** A module of a kernel model: mainline's API plus what the model adds. */
+export function defineModuleWith<X extends object>(extension: ModuleApiExtension<X>, name: string, body: (api: ModuleApi & X) => void): ModuleSource {
   return {
     name,
     instantiate: (machine) => ({
       name,
-      setup: ({ THIS_MODULE }) => body(moduleApi(machine, THIS_MODULE)),
+      setup: ({ THIS_MODULE }) => body({ ...moduleApi(machine, THIS_MODULE), ...extension(machine, THIS_MODULE) }),
     }),
   };
 }

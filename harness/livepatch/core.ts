@@ -17,6 +17,7 @@ import {
   klp_pre_unpatch_callback,
 } from './callbacks.js';
 import { Klp } from './klp.js';
+import type { KlpModel } from './model.js';
 import { ShadowTable } from './shadow.js';
 import {
   klp_for_each_func,
@@ -148,7 +149,7 @@ export function klp_init_object_early(patch: klp_patch, obj: klp_object): void {
 }
 
 /** klp_init_patch_early(): the dynamic lists, from the static arrays */
-function klp_init_patch_early(patch: klp_patch): void {
+function klp_init_patch_early(klp: Klp, patch: klp_patch): void {
   patch.obj_list = [];
   patch.enabled = false;
   patch.forced = false;
@@ -156,6 +157,7 @@ function klp_init_patch_early(patch: klp_patch): void {
     klp_init_object_early(patch, obj);
     for (const func of klp_for_each_func_static(obj)) obj.func_list!.push(func);
   }
+  if (klp.policy.klp_init_patch_early_adds_to_list) klp.klp_patches.push(patch);
 }
 
 /** klp_find_object(): the new patch's object for an old one (vmlinux matches vmlinux) */
@@ -217,8 +219,7 @@ function klp_init_patch(klp: Klp, patch: klp_patch): number {
     const ret = klp_init_object(klp, patch, obj);
     if (ret) return ret;
   }
-  // (split-2020 puts the patch on the list early)
-  if (!klp.klp_patches.includes(patch)) klp.klp_patches.push(patch);
+  if (!klp.policy.klp_init_patch_early_adds_to_list) klp.klp_patches.push(patch);
   return 0;
 }
 
@@ -239,7 +240,7 @@ function __klp_free_objects(klp: Klp, patch: klp_patch, nops_only: boolean): voi
     patch.obj_list!.splice(patch.obj_list!.indexOf(obj), 1);
     kobject_del(klp.k, obj.kobj_path);
     obj.kobj_path = undefined;
-    klp.model.object_freed?.(klp, patch, obj);
+    klp.policy.klp_kobj_release_object?.(patch, obj);
   }
 }
 
@@ -294,7 +295,7 @@ export function __klp_disable_patch(klp: Klp, patch: klp_patch): number {
   if (!patch.enabled) return -EINVAL;
   if (klp.klp_transition_patch) return -EBUSY;
   klp_init_transition(klp, patch, KLP_TRANSITION_UNPATCHED);
-  klp.model.disable_states?.(klp, patch);
+  klp.policy.__klp_disable_patch_after_init_transition?.(patch);
   for (const obj of klp_for_each_object(patch)) if (obj.patched) klp_pre_unpatch_callback(obj);
   klp_start_transition(klp);
   patch.enabled = false;
@@ -310,7 +311,7 @@ function enabled_store(klp: Klp, patch: klp_patch, buf: string): number {
   if (patch.enabled === enabled) {
     ret = -EINVAL; // already in the requested state
   } else {
-    const blocked = klp.model.enabled_store_check?.(klp, patch);
+    const blocked = klp.policy.enabled_store_check?.(patch);
     if (blocked) ret = blocked;
     else if (patch === klp.klp_transition_patch) klp_reverse_transition(klp);
     else if (!enabled) ret = __klp_disable_patch(klp, patch);
@@ -335,12 +336,11 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
   if (patch.enabled) return -EINVAL;
   pr_notice(klp, `enabling patch '${patch.mod.name}'\n`);
   klp_init_transition(klp, patch, KLP_TRANSITION_PATCHED);
-  // the states proposals run their per-state callbacks here, before any object is patched
-  let ret = klp.model.enable_states?.(klp, patch) ?? 0;
+  let ret = klp.policy.__klp_enable_patch_after_init_transition?.(patch) ?? 0;
   if (!ret) {
     for (const obj of klp_for_each_object(patch)) {
       if (!klp_is_object_loaded(obj)) continue;
-      ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
+      ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
       if (ret) break;
       ret = klp_pre_patch_callback(obj);
       if (ret) {
@@ -350,7 +350,7 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
       ret = klp_patch_object(klp, obj);
       if (ret) {
         pr_warn(klp, `failed to patch object '${klp_object_name(obj)}'\n`);
-        klp.model.enable_states_failed?.(klp, patch);
+        klp.policy.__klp_enable_patch_patch_failed?.(patch);
         break;
       }
     }
@@ -371,8 +371,7 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
  * its sysfs tree, and starts the patching transition.
  */
 export function klp_enable_patch(klp: Klp, patch: klp_patch): number {
-  // split-2020 validates its own patch layout and refuses while another patch is busy
-  const early = klp.model.enable_patch_prepare?.(klp, patch) ?? 0;
+  const early = klp.policy.klp_enable_patch_start?.(patch) ?? 0;
   if (early) return early;
   if (!patch || !patch.mod || !patch.objs) return -EINVAL;
   for (const obj of klp_for_each_object_static(patch)) if (!obj.funcs) return -EINVAL;
@@ -384,14 +383,13 @@ export function klp_enable_patch(klp: Klp, patch: klp_patch): number {
     pr_warn(klp, "This architecture doesn't have support for the livepatch consistency model.\n");
     pr_warn(klp, 'The livepatch transition may never complete.\n');
   }
-  if (!klp.model.klp_is_patch_compatible(klp, patch)) {
+  if (!klp.policy.klp_is_patch_compatible(patch)) {
     pr_err(klp, `Livepatch patch (${patch.mod.name}) is not compatible with the already installed livepatches.\n`);
     return -EINVAL;
   }
   if (!klp.k.modules.try_module_get(patch.mod)) return -ENODEV;
-  klp_init_patch_early(patch);
-  // split-2020 loads the per-object livepatch modules here
-  let ret = klp.model.enable_patch_early?.(klp, patch) ?? 0;
+  klp_init_patch_early(klp, patch);
+  let ret = klp.policy.klp_enable_patch_after_init_early?.(patch) ?? 0;
   if (!ret) ret = klp_init_patch(klp, patch);
   if (!ret) ret = __klp_enable_patch(klp, patch);
   if (ret) {
@@ -415,8 +413,9 @@ function klp_cleanup_module_patches_limited(klp: Klp, mod: Module, limit: klp_pa
       pr_notice(klp, `reverting patch '${patch.mod.name}' on unloading module '${obj.name}'\n`);
       klp_unpatch_object(klp, obj);
       klp_post_unpatch_callback(obj);
-      klp.model.object_post_unpatch?.(klp, obj);
+      klp.policy.klp_post_unpatch_callback_after?.(obj);
       klp_free_object_loaded(obj);
+      klp.policy.klp_cleanup_module_patches_limited_after_free?.(patch, obj);
       break;
     }
   }
@@ -429,12 +428,18 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
     pr_err(klp, 'vmlinux.ko: invalid module name\n');
     return -EINVAL;
   }
-  if (klp.model.module_coming) return klp.model.module_coming(klp, mod);
   // every module must know klp_module_coming ran: any later patch may target it
   mod.klp_alive = true;
+  const early = klp.policy.klp_module_coming_before_walk?.(mod) ?? 0;
+  if (early) {
+    mod.klp_alive = false;
+    return early;
+  }
   for (const patch of klp.klp_patches) {
     for (const obj of klp_for_each_object(patch)) {
       if (!klp_is_module(obj) || obj.name !== mod.name) continue;
+      // bound already: whoever bound it applied it too
+      if (obj.mod) break;
       obj.mod = mod;
       let ret = klp_init_object_loaded(klp, patch, obj);
       if (ret) {
@@ -442,7 +447,7 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
         return klp_module_coming_err(klp, mod, patch, obj, ret);
       }
       pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${mod.name}'\n`);
-      ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
+      ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
       if (ret) return klp_module_coming_err(klp, mod, patch, obj, ret);
       ret = klp_pre_patch_callback(obj);
       if (ret) {
@@ -475,7 +480,6 @@ function klp_module_coming_err(klp: Klp, mod: Module, patch: klp_patch, obj: klp
 export function klp_module_going(klp: Klp, mod: Module): void {
   if (mod.state !== ModuleState.MODULE_STATE_GOING && mod.state !== ModuleState.MODULE_STATE_COMING) return;
   mod.klp_alive = false;
-  if (klp.model.module_going) return klp.model.module_going(klp, mod);
   klp_cleanup_module_patches_limited(klp, mod, null);
 }
 
@@ -484,7 +488,7 @@ export function klp_module_going(klp: Klp, mod: Module): void {
  * klp_init(): the livepatch core at boot: /sys/kernel/livepatch, the module loader hooks,
  * the points where the kernel switches tasks by itself, and the pr_debug callsites.
  */
-export function klp_init(k: Klp['k'], model: Klp['model']): Klp {
+export function klp_init(k: Klp['k'], model: KlpModel): Klp {
   const klp = new Klp(k, model, klp_transition_work_fn);
   klp.shadow = new ShadowTable();
   k.vfs.mkdirs(SYSFS_KLP_DIR);

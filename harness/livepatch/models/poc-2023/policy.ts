@@ -5,7 +5,7 @@
  */
 import { stateCallbacksModel } from '../states-api/state_callbacks.js';
 
-export const poc2023 = stateCallbacksModel({
+export const poc2023Klp = stateCallbacksModel({
   name: 'poc-2023',
   names: { pre_patch: 'setup', post_patch: 'enable', pre_unpatch: 'disable', post_unpatch: 'release' },
   releaseOnSetupFailure: true,
