@@ -19,6 +19,7 @@ import {
 import { Klp } from './klp.js';
 import type { KlpModel } from './model.js';
 import { ShadowTable } from './shadow.js';
+import { klp_is_patch_compatible } from './state.js';
 import {
   klp_for_each_func,
   klp_for_each_func_static,
@@ -383,7 +384,8 @@ export function klp_enable_patch(klp: Klp, patch: klp_patch): number {
     pr_warn(klp, "This architecture doesn't have support for the livepatch consistency model.\n");
     pr_warn(klp, 'The livepatch transition may never complete.\n');
   }
-  if (!klp.policy.klp_is_patch_compatible(patch)) {
+  const compatible = klp.policy.klp_is_patch_compatible?.(patch) ?? klp_is_patch_compatible(klp, patch);
+  if (!compatible) {
     pr_err(klp, `Livepatch patch (${patch.mod.name}) is not compatible with the already installed livepatches.\n`);
     return -EINVAL;
   }
@@ -421,6 +423,37 @@ function klp_cleanup_module_patches_limited(klp: Klp, mod: Module, limit: klp_pa
   }
 }
 
+/**
+ * klp_module_coming()'s work on one object bound to the coming module: `init` resolves it,
+ * then it is applied and its callbacks run, with the kernel's messages. An errno leaves the
+ * unwinding to the caller. Exported for a model whose objects arrive on their own, bound
+ * to a module that is coming.
+ */
+export function klp_module_coming_apply_object(klp: Klp, patch: klp_patch, obj: klp_object, init: () => number): number {
+  let ret = init();
+  if (ret) {
+    pr_warn(klp, `failed to initialize patch '${patch.mod.name}' for module '${obj.name}' (${ret})\n`);
+    return ret;
+  }
+  pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${obj.name}'\n`);
+  ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
+  if (ret) return ret;
+  ret = klp_pre_patch_callback(obj);
+  if (ret) {
+    pr_warn(klp, `pre-patch callback failed for object '${obj.name}'\n`);
+    return ret;
+  }
+  ret = klp_patch_object(klp, obj);
+  if (ret) {
+    pr_warn(klp, `failed to apply patch '${patch.mod.name}' to module '${obj.name}' (${ret})\n`);
+    klp_post_unpatch_callback(obj);
+    return ret;
+  }
+  // a patch in transition gets its post_patch when the transition completes
+  if (patch !== klp.klp_transition_patch) klp_post_patch_callback(obj);
+  return 0;
+}
+
 /** klp_module_coming(): patch a module that is being loaded, before its init runs */
 export function klp_module_coming(klp: Klp, mod: Module): number {
   if (mod.state !== ModuleState.MODULE_STATE_COMING) return -EINVAL;
@@ -441,27 +474,8 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
       // bound already: whoever bound it applied it too
       if (obj.mod) break;
       obj.mod = mod;
-      let ret = klp_init_object_loaded(klp, patch, obj);
-      if (ret) {
-        pr_warn(klp, `failed to initialize patch '${patch.mod.name}' for module '${mod.name}' (${ret})\n`);
-        return klp_module_coming_err(klp, mod, patch, obj, ret);
-      }
-      pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${mod.name}'\n`);
-      ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
+      const ret = klp_module_coming_apply_object(klp, patch, obj, () => klp_init_object_loaded(klp, patch, obj));
       if (ret) return klp_module_coming_err(klp, mod, patch, obj, ret);
-      ret = klp_pre_patch_callback(obj);
-      if (ret) {
-        pr_warn(klp, `pre-patch callback failed for object '${obj.name}'\n`);
-        return klp_module_coming_err(klp, mod, patch, obj, ret);
-      }
-      ret = klp_patch_object(klp, obj);
-      if (ret) {
-        pr_warn(klp, `failed to apply patch '${patch.mod.name}' to module '${mod.name}' (${ret})\n`);
-        klp_post_unpatch_callback(obj);
-        return klp_module_coming_err(klp, mod, patch, obj, ret);
-      }
-      // a patch in transition gets its post_patch when the transition completes
-      if (patch !== klp.klp_transition_patch) klp_post_patch_callback(obj);
       break;
     }
   }

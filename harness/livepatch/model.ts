@@ -18,8 +18,8 @@ export interface KlpModel {
 }
 
 export interface KlpPolicy {
-  /** klp_is_patch_compatible(): may this patch be enabled next to the installed ones? */
-  klp_is_patch_compatible(patch: klp_patch): boolean;
+  /** klp_is_patch_compatible(), replacing mainline's rule: may this patch join the installed ones? */
+  klp_is_patch_compatible?(patch: klp_patch): boolean;
 
   /**
    * enabled_store(), after the "already in the requested state" check: a negative errno

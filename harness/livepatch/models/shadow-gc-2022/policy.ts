@@ -17,11 +17,10 @@
  */
 import { KERN_ERR, KERN_WARNING } from '../../../kernel/printk.js';
 import type { Klp } from '../../klp.js';
-import { klp_object_name, type klp_object, type klp_patch } from '../../livepatch.js';
+import { klp_object_name, type klp_object } from '../../livepatch.js';
 import type { KlpModel, KlpPolicy } from '../../model.js';
 import type { ShadowData, klp_shadow_ctor_t, klp_shadow_dtor_t } from '../../shadow.js';
 import { klp_shadow_get as get_by_id } from '../../shadow.js';
-import { klp_is_patch_compatible } from '../../state.js';
 
 export interface klp_shadow_type {
   id: number;
@@ -52,10 +51,6 @@ export class ShadowGcPolicy implements KlpPolicy {
 
   private pr_err(msg: string): void {
     this.klp.k.printk(KERN_ERR, `livepatch: ${msg}`);
-  }
-
-  klp_is_patch_compatible(patch: klp_patch): boolean {
-    return klp_is_patch_compatible(this.klp, patch);
   }
 
   klp_shadow_register(t: klp_shadow_type): number {

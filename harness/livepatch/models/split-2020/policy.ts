@@ -1,27 +1,19 @@
 /**
- * Livepatch modules split per object: Petr Mladek's "[POC 00/23] livepatch: Split
- * livepatch module per-object" (2020-01-17), against v5.5-rc6.
- *
- * The main livepatch module holds struct klp_patch with the vmlinux object and the list
- * of module names it may patch (obj_names). The code for module M lives in its own
- * livepatch module `<patch>__<M>`, which the kernel loads with request_module() when the
- * patch is enabled while M is loaded, or when M loads later; its init calls
- * klp_add_object(). When M goes, or the patch is freed, the per-object module is deleted
- * from inside the kernel, asynchronously and silently.
+ * The series' rules. The code for module M lives in its own livepatch module `<patch>__<M>`,
+ * which the kernel loads with request_module() when the patch is enabled while M is loaded,
+ * or when M loads later; its init calls klp_add_object(). When M goes, or the patch is
+ * freed, the per-object module is deleted from inside the kernel, asynchronously and silently.
  */
 import { EBUSY, EINVAL } from '../../../kernel/errno.js';
 import type { Module } from '../../../kernel/module.js';
-import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from '../../../kernel/printk.js';
+import { KERN_ERR, KERN_INFO, KERN_WARNING } from '../../../kernel/printk.js';
 import { request_module } from '../../../kernel/request_module.js';
 import { WorkStruct } from '../../../kernel/workqueue.js';
 import { kobject_del } from '../../../kernel/kobject.js';
-import { klp_post_patch_callback, klp_post_unpatch_callback, klp_pre_patch_callback } from '../../callbacks.js';
-import { klp_init_object, klp_init_object_early } from '../../core.js';
+import { klp_init_object, klp_init_object_early, klp_module_coming_apply_object } from '../../core.js';
 import type { Klp } from '../../klp.js';
 import { klp_for_each_func_static, klp_for_each_object, type klp_object, type klp_patch } from '../../livepatch.js';
 import type { KlpModel, KlpPolicy } from '../../model.js';
-import { klp_patch_object } from '../../patch.js';
-import { klp_is_patch_compatible } from '../../state.js';
 import type { split_object, split_patch } from './fields.js';
 
 function patchName(patch: split_patch): string {
@@ -37,10 +29,6 @@ export class SplitPolicy implements KlpPolicy {
 
   private pr(level: number, msg: string): void {
     this.klp.k.printk(level, `livepatch: ${msg}`);
-  }
-
-  klp_is_patch_compatible(patch: klp_patch): boolean {
-    return klp_is_patch_compatible(this.klp, patch);
   }
 
   /** enabled_store(): no disabling while a patch is being loaded */
@@ -59,24 +47,15 @@ export class SplitPolicy implements KlpPolicy {
   /** the checks of the series' patch layout, mapped onto the core's: the main module and its one object */
   klp_enable_patch_start(patch: split_patch): number {
     if (!patch || !patch.obj || !patch.obj_names) return -EINVAL;
-    const main = patch.obj.lp_mod;
-    if (!main) {
-      this.pr(KERN_ERR, `module (null) does not have set obj->patch_name\n`);
+    const { obj } = patch;
+    // klp_check_object(): the first problem found, in the series' order
+    const problem = !obj.lp_mod || !obj.patch_name ? 'does not have set obj->patch_name'
+      : obj.name ? 'for vmlinux must not have set obj->name' : !obj.funcs ? 'does not have set obj->funcs' : '';
+    if (problem) {
+      this.pr(KERN_ERR, `module ${obj.lp_mod?.name ?? '(null)'} ${problem}\n`);
       return -EINVAL;
     }
-    if (!patch.obj.patch_name) {
-      this.pr(KERN_ERR, `module ${main.name} does not have set obj->patch_name\n`);
-      return -EINVAL;
-    }
-    if (patch.obj.name) {
-      this.pr(KERN_ERR, `module ${main.name} for vmlinux must not have set obj->name\n`);
-      return -EINVAL;
-    }
-    if (!patch.obj.funcs) {
-      this.pr(KERN_ERR, `module ${main.name} does not have set obj->funcs\n`);
-      return -EINVAL;
-    }
-    patch.mod = main;
+    patch.mod = obj.lp_mod!;
     patch.objs = [patch.obj];
     return this.klp_check_patches_in_progress();
   }
@@ -112,17 +91,13 @@ export class SplitPolicy implements KlpPolicy {
       this.pr(KERN_WARNING, `patch '${obj.patch_name}' failed for module '${obj.name}', refusing to load module '${obj.name}'\n`);
       return ret;
     };
-    if (!patch) {
-      this.pr(KERN_ERR, `Can't load livepatch (${lp.name}) for module when the livepatch (${obj.patch_name}) for vmcore is not loaded\n`);
-      return refuse(-EINVAL);
-    }
-    if (!patch.obj_names?.includes(obj.name ?? null)) {
-      this.pr(KERN_ERR, `Livepatch (${obj.patch_name}) is not supposed to livepatch the module: ${obj.name}\n`);
-      return refuse(-EINVAL);
-    }
     const target = klp.k.modules.find(obj.name!);
-    if (!target) {
-      this.pr(KERN_ERR, `Livepatched module is not loaded: ${obj.name}\n`);
+    // klp_check_object(obj, true): the first problem found, in the series' order
+    const problem = !patch ? `Can't load livepatch (${lp.name}) for module when the livepatch (${obj.patch_name}) for vmcore is not loaded`
+      : !patch.obj_names?.includes(obj.name ?? null) ? `Livepatch (${obj.patch_name}) is not supposed to livepatch the module: ${obj.name}`
+      : !target ? `Livepatched module is not loaded: ${obj.name}` : '';
+    if (problem || !patch || !target) {
+      this.pr(KERN_ERR, `${problem}\n`);
       return refuse(-EINVAL);
     }
     klp_init_object_early(patch, obj);
@@ -131,31 +106,12 @@ export class SplitPolicy implements KlpPolicy {
     // the patch is still being put together: it picks the object up when it is initialized
     if (this.loading === patch) return 0;
 
-    const fail = (ret: number) => {
-      this.unlink_object(patch, obj);
-      klp.k.modules.module_put(lp);
-      return refuse(ret);
-    };
     obj.mod = target;
-    let ret = klp_init_object(klp, patch, obj);
-    if (ret) {
-      this.pr(KERN_WARNING, `failed to initialize patch '${patchName(patch)}' for module '${obj.name}' (${ret})\n`);
-      return fail(ret);
-    }
-    this.pr(KERN_NOTICE, `applying patch '${patchName(patch)}' to loading module '${obj.name}'\n`);
-    ret = klp_pre_patch_callback(obj);
-    if (ret) {
-      this.pr(KERN_WARNING, `pre-patch callback failed for object '${obj.name}'\n`);
-      return fail(ret);
-    }
-    ret = klp_patch_object(klp, obj);
-    if (ret) {
-      this.pr(KERN_WARNING, `failed to apply patch '${patchName(patch)}' to module '${obj.name}' (${ret})\n`);
-      klp_post_unpatch_callback(obj);
-      return fail(ret);
-    }
-    if (patch !== klp.klp_transition_patch) klp_post_patch_callback(obj);
-    return 0;
+    const ret = klp_module_coming_apply_object(klp, patch, obj, () => klp_init_object(klp, patch, obj));
+    if (!ret) return 0;
+    this.unlink_object(patch, obj);
+    klp.k.modules.module_put(lp);
+    return refuse(ret);
   }
 
   private unlink_object(patch: klp_patch, obj: klp_object): void {
@@ -205,12 +161,8 @@ export class SplitPolicy implements KlpPolicy {
     const lp = obj.lp_mod;
     if (!obj.name || !lp) return;
     const { k } = this.klp;
-    k.workqueue.queue_work(
-      new WorkStruct(`klp_remove_object_work:${lp.name}`, () => {
-        k.modules.module_put(lp);
-        k.modules.delete_module(lp.name);
-      }),
-    );
+    const remove_work = () => (k.modules.module_put(lp), k.modules.delete_module(lp.name));
+    k.workqueue.queue_work(new WorkStruct(`klp_remove_object_work:${lp.name}`, () => void remove_work()));
   }
 }
 
