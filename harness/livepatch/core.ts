@@ -106,7 +106,7 @@ function klp_init_object_loaded(klp: Klp, patch: klp_patch, obj: klp_object): nu
 }
 
 /** klp_free_object_loaded(): the module is gone; its addresses are stale */
-export function klp_free_object_loaded(obj: klp_object): void {
+function klp_free_object_loaded(obj: klp_object): void {
   obj.mod = null;
   for (const func of klp_for_each_func(obj)) {
     func.old_func = null;

@@ -48,7 +48,7 @@ export interface HelperContext {
   dmesg(): string;
   /** where start_test keeps the canary line (LAST_DMESG) */
   lastDmesg: string | undefined;
-  /** the 6.1-era start_test saves the log instead: how many lines it had */
+  /** a start_test that saves the log (6.1) or clears it (5.5) instead: how many lines it had */
   savedDmesgLines?: number;
   /** which functions.sh: mainline's of some version, or the one a proposal was written against */
   dialect: FunctionsDialect;

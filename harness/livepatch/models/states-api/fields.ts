@@ -32,8 +32,3 @@ export interface states_state extends klp_state {
   /** shadow variables with this id live and die with the state */
   is_shadow?: boolean;
 }
-
-/** a patch whose states are the proposals' */
-export interface states_patch extends Omit<klp_patch, 'states'> {
-  states?: states_state[] | null;
-}
