@@ -16,11 +16,9 @@ import {
   KernelParam,
   param_array_int,
   param_ops_bool,
-  param_ops_charp_for,
   param_ops_int,
-  param_ops_uint,
 } from './kernel/moduleparam.js';
-import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from './kernel/printk.js';
+import { KERN_ERR, KERN_INFO, KERN_WARNING } from './kernel/printk.js';
 import type { Task } from './kernel/sched.js';
 import { SeqFile, seq_printf } from './kernel/seq_file.js';
 import { msleep } from './kernel/timer.js';
@@ -46,8 +44,8 @@ export interface Param<T> {
 
 export function moduleApi(machine: Machine, THIS_MODULE: Module) {
   const { k, klp } = machine;
-  /** pr_fmt(): KBUILD_MODNAME ": " unless the module defines its own */
-  let pr_fmt = (fmt: string) => `${THIS_MODULE.name}: ${fmt}`;
+  /** pr_fmt(): KBUILD_MODNAME ": " (no test module defines its own) */
+  const pr_fmt = (fmt: string) => `${THIS_MODULE.name}: ${fmt}`;
 
   function param<T>(name: string, value: T, perm: number, ops: KernelParam<T>['ops'], desc?: string): Param<T> {
     const p = new KernelParam<T>(name, value, perm, ops, desc);
@@ -65,12 +63,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
   return {
     THIS_MODULE,
     kernel: k,
-    /** override the pr_fmt prefix, as `#define pr_fmt(fmt) ...` does */
-    set_pr_fmt(fn: (fmt: string) => string) {
-      pr_fmt = fn;
-    },
     pr_info: (fmt: string) => k.printk(KERN_INFO, pr_fmt(fmt)),
-    pr_notice: (fmt: string) => k.printk(KERN_NOTICE, pr_fmt(fmt)),
     pr_warn: (fmt: string) => k.printk(KERN_WARNING, pr_fmt(fmt)),
     pr_err: (fmt: string) => k.printk(KERN_ERR, pr_fmt(fmt)),
 
@@ -94,10 +87,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
 
     module_param_int: (name: string, value: number, perm: number, desc?: string) => param(name, value, perm, param_ops_int, desc),
-    module_param_uint: (name: string, value: number, perm: number, desc?: string) => param(name, value, perm, param_ops_uint, desc),
     module_param_bool: (name: string, value: boolean, perm: number, desc?: string) => param(name, value, perm, param_ops_bool, desc),
-    module_param_charp: (name: string, value: string | null, perm: number, desc?: string) =>
-      param(name, value, perm, param_ops_charp_for(name, (m) => k.printk(KERN_ERR, m)), desc),
     /** module_param_array(name, int, &count, perm): count is the array's length */
     module_param_array_int: (name: string, max: number, perm: number, desc?: string) =>
       param<number[]>(name, [], perm, param_array_int(max, (m) => k.printk(KERN_ERR, m), name), desc),
@@ -133,12 +123,6 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
     /** call a function that may sleep, from a sleeping context: `yield* call_sleeping(fn)` */
     call_sleeping: (fn: KFunc, ...args: unknown[]) => k.callSleeping(fn, ...args),
-    /** a vmlinux symbol by name (what the linker resolves for the C module) */
-    vmlinux_symbol(name: string): KFunc {
-      const f = k.kallsyms.lookupAll('vmlinux', name)[0];
-      if (!f) throw new Error(`${THIS_MODULE.name}: unknown vmlinux symbol ${name}`);
-      return f;
-    },
     seq_printf,
     SeqFile,
 

@@ -59,22 +59,6 @@ export class Workqueue {
     return true;
   }
 
-  /** mod_delayed_work(): (re)arm whether or not it was pending */
-  mod_delayed_work(work: DelayedWork, delayNs: number): void {
-    this.cancel_delayed_work(work);
-    this.schedule_delayed_work(work, delayNs);
-  }
-
-  cancel_delayed_work(work: DelayedWork): boolean {
-    if (!work.pending) return false;
-    if (work.timer) work.timer.cancelled = true;
-    work.timer = undefined;
-    const i = this.runnable.indexOf(work);
-    if (i >= 0) this.runnable.splice(i, 1);
-    work.pending = false;
-    return true;
-  }
-
   /**
    * flush_work() / cancel_work_sync() on running work: the caller sleeps while virtual
    * time passes, until the work ends. Queued work runs now. Called from inside the
