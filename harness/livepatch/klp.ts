@@ -5,9 +5,9 @@
  */
 import type { Kernel } from '../kernel/kernel.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
-import { DelayedWork } from '../kernel/timer.js';
+import { DelayedWork } from '../kernel/workqueue.js';
 import type { klp_patch } from './livepatch.js';
-import type { KlpModel } from './model.js';
+import type { KlpModel, KlpPolicy } from './model.js';
 import type { klp_ops } from './patch.js';
 import type { ShadowTable } from './shadow.js';
 
@@ -24,12 +24,15 @@ export class Klp {
   /** does the architecture have reliable stack traces (x86_64 with ORC: yes) */
   have_reliable_stack = true;
   shadow!: ShadowTable;
+  /** the kernel model's rules for this machine, with the state they keep */
+  readonly policy: KlpPolicy;
 
   constructor(
     readonly k: Kernel,
-    readonly model: KlpModel,
+    model: KlpModel,
     transitionWork: (klp: Klp) => void,
   ) {
     this.klp_transition_work = new DelayedWork('klp_transition_work_fn', () => transitionWork(this));
+    this.policy = model.attach(this);
   }
 }

@@ -11,7 +11,7 @@ import { engineLimit } from './limits.js';
 import { SelftestSession } from './session.js';
 import { parse, validate } from './shell/interpreter.js';
 import { ShellSyntaxError } from './shell/host.js';
-import { shellCommandNames, UnknownCommandError } from './shell/validate.js';
+import { shellCommandNames, UnknownCommandError } from './shell/check_commands.js';
 import type { StepValidator } from './suite.js';
 
 const known = new Map<string, SelftestSession>();
