@@ -31,6 +31,7 @@ const result = fc.check(
 );
 if (result.failed) {
   console.log(fc.defaultReportMessage(result));
+  console.log(`error: ${result.errorInstance instanceof Error ? (result.errorInstance.stack ?? result.errorInstance.message) : String(result.errorInstance)}`);
   console.log(`replay: FUZZ_SEED=${result.seed} FUZZ_PATH=${result.counterexamplePath} npm run fuzz`);
   process.exitCode = 1;
 } else {

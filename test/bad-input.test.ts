@@ -188,3 +188,11 @@ t.test('a step that would wait longer than 10 minutes of machine time is stopped
   stops(t, suite(steps('./test_klp-call_getpid &', 'sleep 100000')), /step 2 \(sleep 100000\): a sleep of 100000 s would make the step take 100000 s of machine time, more than the 600 s a step may take$/);
   stops(t, suite(steps('for i in {1..11}; do sleep 60; done')), /step 1 .*: a sleep of 60 s would make the step take 660 s of machine time/);
 });
+
+t.test('nested loops that never end together are a hang too (a pipeline runs its left side in a subshell)', async (t) => {
+  stops(
+    t,
+    suite(steps('n=0; while [ $n -lt 3 ]; do n=$((n + 1)); n=0; while [ $n -lt 3 ]; do n=$((n + 1)); done | cat; done')),
+    /would hang a real machine: a loop never ends \(stopped after 100000 iterations in one command line\)$/,
+  );
+});

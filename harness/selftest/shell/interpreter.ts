@@ -36,7 +36,8 @@ interface ShellFunction {
 }
 
 /**
- * a script stuck in a loop is a bug in the script; stop it rather than hang the run. Far
+ * a script stuck in a loop is a bug in the script; stop it rather than hang the run. The
+ * iterations of all the loops of one command line count (nested loops multiply): far
  * above any loop a selftest runs (loop_until tries 601 times), low enough to say so in a
  * fraction of a second.
  */
@@ -121,6 +122,8 @@ export class Shell implements ShellApi {
   /** run a script; a syntax error is thrown (ShellSyntaxError), `exit` throws ShellExit */
   run(source: string | Script): number {
     const script = typeof source === 'string' ? parse(source) : source;
+    // the loop budget is the whole step's: nested loops that never end count together
+    if (this.runDepth++ === 0) this.iterations = 0;
     try {
       return this.runScript(script);
     } catch (e) {
@@ -128,6 +131,8 @@ export class Shell implements ShellApi {
       if (e instanceof FatalError) return (this.status = 1);
       if (e instanceof LoopSignal) return this.status;
       throw e;
+    } finally {
+      this.runDepth--;
     }
   }
 
@@ -418,14 +423,18 @@ export class Shell implements ShellApi {
    * A loop: `more` says whether to go on (a while condition, the next for item); a break
    * ends the loop, a continue the iteration; `break N` unwinds N loops.
    */
+  /** loop iterations since the command line began (run()), and how deep run() is nested */
+  private iterations = 0;
+  private runDepth = 0;
+
   private loop(more: () => boolean, body: () => number): number {
     let status = 0;
     this.loopDepth++;
     try {
-      for (let n = 0; ; n++) {
-        if (n >= MAX_ITERATIONS) {
+      for (;;) {
+        if (++this.iterations > MAX_ITERATIONS) {
           // bash would spin here for ever: the run cannot go on
-          throw new ShellHang(`a loop never ends (stopped after ${MAX_ITERATIONS} iterations)`);
+          throw new ShellHang(`a loop never ends (stopped after ${MAX_ITERATIONS} iterations in one command line)`);
         }
         if (!more()) break;
         try {
