@@ -4,6 +4,7 @@
  * modules built for it, the functions.sh dialect its scripts were written in and the hazards
  * it is known to have. All share one core.
  */
+import type { KernelConfig } from './kernel/kernel.js';
 import type { KlpModel, KnownHazard } from './livepatch/model.js';
 import { mainline } from './livepatch/models/mainline/index.js';
 import { poc2023 } from './livepatch/models/poc-2023/index.js';
@@ -34,6 +35,8 @@ export interface KernelModelDefinition {
   readonly releases?: readonly ModelRelease[];
   /** what the posted code is known to get wrong, modelled as posted */
   readonly hazards: readonly KnownHazard[];
+  /** how the kernel is built where that differs from the default (set by modelAt from a release) */
+  readonly kernel?: Partial<KernelConfig>;
 }
 
 /** one release (or run of releases) of a model: what its kernels ship that the others do not */
@@ -44,6 +47,8 @@ export interface ModelRelease {
   readonly dialect: FunctionsDialect;
   /** the test modules it ships; any other fails to load, as a missing file does */
   readonly modules: ReadonlyMap<string, ModuleSource>;
+  /** how its kernel is built where that differs from the default (KernelConfig) */
+  readonly kernel?: Partial<KernelConfig>;
 }
 
 type Version = [number, number];
@@ -71,7 +76,8 @@ export function versionProblem(model: KernelModelDefinition, version: Version): 
 }
 
 /**
- * The model as it stands at one version: that release's functions.sh and test modules.
+ * The model as it stands at one version: that release's functions.sh, test modules and
+ * kernel configuration.
  * A model without releases is the same at every version it covers.
  */
 export function modelAt(model: KernelModelDefinition, version: Version): KernelModelDefinition {
@@ -80,8 +86,8 @@ export function modelAt(model: KernelModelDefinition, version: Version): KernelM
     if (model.releases) throw new Error(versionProblem(model, version));
     return model;
   }
-  if (release.dialect === model.dialect && release.modules === model.modules) return model;
-  return { ...model, dialect: release.dialect, modules: release.modules };
+  if (release.dialect === model.dialect && release.modules === model.modules && release.kernel === model.kernel) return model;
+  return { ...model, dialect: release.dialect, modules: release.modules, kernel: release.kernel };
 }
 
 const MODELS: KernelModelDefinition[] = [mainline, poc2023, v12025, shadowGc2022, split2020];

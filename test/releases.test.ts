@@ -75,3 +75,32 @@ t.test('versions between the modelled releases are refused', async (t) => {
   t.equal(versionProblem(mainline, [6, 1]), undefined);
   t.throws(() => modelAt(mainline, [6, 5]), /not 6\.5/);
 });
+
+t.test('6.12 completes an unblocked transition inside the command that started it; 6.1 and 7.3 at the retry', async (t) => {
+  const afterInsmod = (v: [number, number]) => {
+    const s = session(v);
+    s.runTool(['insmod', 'test_modules/test_klp_livepatch.ko']);
+    return s.fs.readFile(`${KLP}/test_klp_livepatch/transition`);
+  };
+  // klp_cond_resched_enable() rewrites every cond_resched() call site (6.4 to 6.15): the
+  // other CPU's idle task passes its switch point meanwhile, so attempt #0 succeeds
+  t.equal(afterInsmod([6, 12]), '0\n', '6.12: done when insmod returns');
+  t.equal(afterInsmod([6, 15]), '0\n', '6.15: the same hook');
+  // no such hook (6.1), or a static key that is quick to enable (6.16 on): attempt #0 meets
+  // the other CPU's idle task running
+  for (const v of [
+    [6, 1],
+    [6, 16],
+    [7, 3],
+  ] as [number, number][])
+    t.equal(afterInsmod(v), '1\n', `${v.join('.')}: still in transition when insmod returns`);
+
+  // the same for a disable: on 6.12 the write returns once unpatching is complete
+  const s = session([6, 12]);
+  s.runTool(['insmod', 'test_modules/test_klp_livepatch.ko']);
+  t.equal(s.step(`echo 0 > ${KLP}/test_klp_livepatch/enabled`), 0);
+  t.ok(
+    s.machine.k.log.all().some((r) => r.text === "livepatch: 'test_klp_livepatch': unpatching complete"),
+    '6.12: unpatching complete before the write returns',
+  );
+});

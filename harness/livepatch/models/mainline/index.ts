@@ -10,6 +10,7 @@ export const mainline: KernelModelDefinition = {
   // unversioned, mainline is its newest release
   modules: MAINLINE_7_1.modules,
   dialect: MAINLINE_7_1.dialect,
+  kernel: MAINLINE_7_1.kernel,
   modulesInTree: false,
   versions: [
     [6, 1],

@@ -5,9 +5,13 @@
  * the test modules that release has. A module a release does not ship is not there to
  * load (insmod and modprobe fail as for a missing file).
  *
- * What the releases' kernels do differently is not here but where the kernel decides it,
- * by k.versionAtLeast() at the kernel function that changed: the patch's `replace` sysfs
- * attribute (6.11), `stack_order` (6.13), kernel.ftrace_enabled refusing 0 (7.3).
+ * A release also says how its kernel is built where that shapes what a test sees: the
+ * scheduler hook a transition enables (harness/kernel/sched_klp.ts) is the reason a
+ * transition that nothing blocks completes inside the command that started it on 6.12, and
+ * only at the retry a second later on 6.1 and from 6.16 on. What the kernel's own code does
+ * differently by version stays where the kernel decides it, by k.versionAtLeast() at the
+ * function that changed: the patch's `replace` sysfs attribute (6.11), `stack_order`
+ * (6.13), kernel.ftrace_enabled refusing 0 (7.3).
  */
 import type { ModelRelease } from '../../../models.js';
 import type { ModuleSource } from '../../../module_api.js';
@@ -43,6 +47,11 @@ function shipped(names: readonly string[]): Map<string, ModuleSource> {
   return moduleSet(mainlineModules.filter((m) => names.includes(m.name)));
 }
 
+/** 6.4 to 6.15 with PREEMPT_DYNAMIC (Debian's x86 build): klp_cond_resched_enable() rewrites every cond_resched() */
+const COND_RESCHED_STATIC_CALL = { klpSchedHook: 'cond_resched_static_call' } as const;
+/** 6.16 on: a static key in __schedule() */
+const SCHEDULE_STATIC_KEY = { klpSchedHook: 'schedule_static_key' } as const;
+
 /** the newest: what `kernel: mainline` without a version boots */
 export const MAINLINE_7_1: ModelRelease = {
   versions: [
@@ -51,6 +60,7 @@ export const MAINLINE_7_1: ModelRelease = {
   ],
   dialect: FUNCTIONS_SH_V6_12,
   modules: shipped(MODULES_7_1),
+  kernel: SCHEDULE_STATIC_KEY,
 };
 
 export const MAINLINE_RELEASES: readonly ModelRelease[] = [
@@ -61,6 +71,7 @@ export const MAINLINE_RELEASES: readonly ModelRelease[] = [
     ],
     dialect: FUNCTIONS_SH_V6_1,
     modules: shipped(MODULES_6_1),
+    kernel: { klpSchedHook: 'none' },
   },
   {
     versions: [
@@ -69,14 +80,25 @@ export const MAINLINE_RELEASES: readonly ModelRelease[] = [
     ],
     dialect: FUNCTIONS_SH_V6_12,
     modules: shipped(MODULES_6_12),
+    kernel: COND_RESCHED_STATIC_CALL,
   },
   {
     versions: [
       [6, 13],
+      [6, 15],
+    ],
+    dialect: FUNCTIONS_SH_V6_12,
+    modules: shipped(MODULES_6_13),
+    kernel: COND_RESCHED_STATIC_CALL,
+  },
+  {
+    versions: [
+      [6, 16],
       [7, 0],
     ],
     dialect: FUNCTIONS_SH_V6_12,
     modules: shipped(MODULES_6_13),
+    kernel: SCHEDULE_STATIC_KEY,
   },
   MAINLINE_7_1,
 ];
