@@ -110,3 +110,22 @@ t.test('sysfs: replace_set reads back as an unsigned int; replace and stack_orde
   t.notOk(tm.exists(`${KLP}/test_klp_atomic_replace/stack_order`));
   t.equal(tm.write(`${KLP}/test_klp_atomic_replace/replace_set`, '1\n'), 'EACCES', 'read-only');
 });
+
+t.test('a forced replace marks only the replaced patches of its set forced', async (t) => {
+  const tm = withInstalled([], 'test_klp_livepatch', 'replace_set=0');
+  tm.insmod('test_klp_atomic_replace', 'replace_set=1');
+  tm.insmod('test_klp_callbacks_busy', 'block_transition=Y');
+  tm.wait(2);
+  // set 0 again; busymod_work_func sleeps on the kworker's stack, so the transition stalls
+  tm.insmod('test_klp_callbacks_demo', 'replace_set=0');
+  tm.wait(5);
+  t.equal(tm.read(`${KLP}/test_klp_callbacks_demo/transition`), '1', 'stalled');
+  t.equal(tm.write(`${KLP}/test_klp_callbacks_demo/force`, '1\n'), 2);
+  tm.wait(2);
+  t.notOk(tm.exists(`${KLP}/test_klp_livepatch`), 'set 0: replaced');
+  t.match(tm.rmmod('test_klp_livepatch'), /is in use/, 'replaced under force: its module stays');
+  t.equal(tm.read(`${KLP}/test_klp_atomic_replace/enabled`), '1', 'set 1: untouched');
+  tm.write(`${KLP}/test_klp_atomic_replace/enabled`, '0\n');
+  tm.wait(2);
+  t.equal(tm.rmmod('test_klp_atomic_replace'), '', 'not forced: its module goes');
+});
