@@ -185,6 +185,7 @@ export function klp_replaces_old_patch(klp: Klp, patch: klp_patch, old_patch: kl
  * klp_find_func(): same name and position. "livepatch: Match old_sympos 0 and 1 in
  * klp_find_func()" makes 0 and 1 the same position; it is in mainline after 6.13 and was
  * backported to 6.12 stable (6.12.117 has it), so older kernels compare exactly.
+ * Exported for a model whose compatibility check compares functions across patches.
  */
 export function klp_find_func(klp: Klp, obj: klp_object, old_func: klp_func): klp_func | undefined {
   const [major, minor] = klp.k.config.version;
