@@ -10,11 +10,14 @@
  *   one of its call sites, so this rewrites each of them with text_poke_bp(), and each rewrite
  *   waits for every CPU (text_poke_sync(): on_each_cpu()). The task that started the
  *   transition spends that time in the update, before its first try-complete attempt; the
- *   other CPUs meanwhile leave idle, so their idle tasks pass do_idle()'s switch point. That
- *   first attempt then finds nothing left to switch, and the transition completes inside
- *   the insmod or the sysfs write that started it (a 6.12 stack shows
- *   klp_enable_patch -> klp_try_complete_transition -> klp_complete_transition, and
- *   enabled_store -> klp_try_complete_transition -> klp_complete_transition).
+ *   other CPUs do not stay idle through it (the IPIs, and whatever else runs there in that
+ *   time), so their idle tasks pass do_idle()'s switch point. That first attempt then finds
+ *   nothing left to switch, and the transition completes inside the insmod or the sysfs
+ *   write that started it. What was seen on Debian's 6.12.95: the stacks
+ *   klp_enable_patch -> klp_try_complete_transition -> klp_complete_transition and
+ *   enabled_store -> klp_try_complete_transition -> klp_complete_transition, and completion
+ *   times off the retry's whole-second grid; which of the two takes the idle CPU through
+ *   its loop was not.
  * - 'schedule_static_key' (6.16 on, "sched,livepatch: Untangle cond_resched() and
  *   live-patching"): one static key tested in __schedule(); enabling it is quick, and the
  *   first attempt still meets the other CPU's idle task running.
