@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, ROOT } from '../harness/cli.js';
+import { modelNames } from '../harness/models.js';
 
 function cli(argv: string[]) {
   let out = '';
@@ -62,7 +63,7 @@ function stops(t: Test, p: string, want: RegExp) {
 
 t.test('an unquoted version is read as written', async (t) => {
   refused(t, suite('kernel: mainline\nversion: 7.30\ntests:\n  - title: t\n    steps: [log x]\n'), [
-    /^klp-selftest: .*s\d+\.yaml:2: kernel mainline covers versions 6\.12 to 7\.3, not 7\.30$/,
+    /^klp-selftest: .*s\d+\.yaml:2: kernel mainline covers versions .*, not 7\.30$/,
   ]);
 });
 
@@ -84,7 +85,7 @@ t.test('every error of a suite, and of every suite, one line each, in line order
       `${a.replace(/^.*\//, '')}:4: test 1: unknown key 'stpes' (did you mean steps? expected title, steps, disabled)`,
       `${a.replace(/^.*\//, '')}:7: test 'b', step 1 (lod_lp x): unknown command: lod_lp (did you mean load_lp?)`,
       `${a.replace(/^.*\//, '')}:8: test 'b', step 2 (if): unexpected end of input: missing 'then'`,
-      `${b.replace(/^.*\//, '')}:1: unknown kernel model 'mianline' (did you mean mainline? known: mainline, poc-2023, v1-2025, shadow-gc-2022, split-2020)`,
+      `${b.replace(/^.*\//, '')}:1: unknown kernel model 'mianline' (did you mean mainline? known: ${modelNames().join(', ')})`,
     ],
   );
 });

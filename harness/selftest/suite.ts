@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { findModel, modelNames, type KernelModelDefinition } from '../models.js';
+import { findModel, modelAt, modelNames, versionProblem, type KernelModelDefinition } from '../models.js';
 import { didYouMean } from './did_you_mean.js';
 
 export interface SuiteStep {
@@ -207,11 +207,11 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
     throwAll(errors);
     throw new Error('unreachable: no model and no error');
   }
-  const [lo, hi] = model.versions;
-  version ??= hi;
-  const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
-  if (cmp(version, lo) < 0 || cmp(version, hi) > 0)
-    problem(versionLine, `kernel ${model.name} covers versions ${lo.join('.')} to ${hi.join('.')}, not ${version.join('.')}`);
+  version ??= model.versions[1];
+  const outOfRange = versionProblem(model, version);
+  if (outOfRange) problem(versionLine, outOfRange);
+  // the suite's steps are checked against, and run with, that version's functions.sh and modules
+  else model = modelAt(model, version);
   const tests: SuiteTest[] = [];
   if (!isSeq(testsNode) || testsNode.items.length === 0) {
     problem(lineOf(testsNode) ?? testsLine, '`tests` must be a non-empty list');

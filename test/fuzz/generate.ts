@@ -129,10 +129,12 @@ interface SuiteShape {
 }
 
 function versionArb(model: string, broken: boolean): fc.Arbitrary<string | undefined> {
-  const [lo, hi] = findModel(model)!.versions;
+  // the ends of the model's range and of each of its releases (each with its own dialect)
+  const def = findModel(model)!;
+  const ends = [def.versions, ...(def.releases ?? []).map((r) => r.versions)].flat().map((v) => v.join('.'));
   return fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 4 },
-    { arbitrary: fc.constantFrom(lo.join('.'), hi.join('.')), weight: 2 },
+    { arbitrary: fc.constantFrom(...ends), weight: 2 },
     { arbitrary: fc.constantFrom('6.20', '2.4', '7', 'x.y', '99.99'), weight: broken ? 2 : 0 },
   );
 }
