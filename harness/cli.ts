@@ -121,7 +121,8 @@ export function main(argv: string[], io: Io): number {
     return runCommand(c, args, io);
   } catch (e) {
     if (e instanceof SuiteError || e instanceof GoldenError || e instanceof CommandError || e instanceof CompareUsageError || e instanceof TimelineDirError) {
-      io.err(`klp-selftest: ${e.message}\n`);
+      // several problems (every mistake of a suite) are one line each
+      for (const line of e.message.split('\n')) io.err(`klp-selftest: ${line}\n`);
       return 2;
     }
     if (e instanceof UsageError) {
