@@ -289,7 +289,7 @@ export function __klp_disable_patch(klp: Klp, patch: klp_patch): number {
   if (klp.klp_transition_patch) return -EBUSY;
   klp_init_transition(klp, patch, KLP_TRANSITION_UNPATCHED);
   klp.model.disable_states?.(klp, patch);
-  for (const obj of klp_for_each_object(patch)) if (obj.patched) klp_pre_unpatch_callback(obj);
+  for (const obj of klp_for_each_object(patch)) if (obj.patched) klp_pre_unpatch_callback(klp, obj);
   klp_start_transition(klp);
   patch.enabled = false;
   klp_try_complete_transition(klp);
@@ -309,7 +309,7 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
       if (!klp_is_object_loaded(obj)) continue;
       ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
       if (ret) break;
-      ret = klp_pre_patch_callback(obj);
+      ret = klp_pre_patch_callback(klp, obj);
       if (ret) {
         pr_warn(klp, `pre-patch callback failed for object '${klp_object_name(obj)}'\n`);
         break;
@@ -378,10 +378,10 @@ function klp_cleanup_module_patches_limited(klp: Klp, mod: Module, limit: klp_pa
     if (patch === limit) break;
     for (const obj of klp_for_each_object(patch)) {
       if (!klp_is_module(obj) || obj.name !== mod.name) continue;
-      if (patch !== klp.klp_transition_patch) klp_pre_unpatch_callback(obj);
+      if (patch !== klp.klp_transition_patch) klp_pre_unpatch_callback(klp, obj);
       pr_notice(klp, `reverting patch '${patch.mod.name}' on unloading module '${obj.name}'\n`);
       klp_unpatch_object(klp, obj);
-      klp_post_unpatch_callback(obj);
+      klp_post_unpatch_callback(klp, obj);
       klp.model.object_post_unpatch?.(klp, obj);
       klp_free_object_loaded(obj);
       break;
@@ -411,7 +411,7 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
       pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${mod.name}'\n`);
       ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
       if (ret) return klp_module_coming_err(klp, mod, patch, obj, ret);
-      ret = klp_pre_patch_callback(obj);
+      ret = klp_pre_patch_callback(klp, obj);
       if (ret) {
         pr_warn(klp, `pre-patch callback failed for object '${obj.name}'\n`);
         return klp_module_coming_err(klp, mod, patch, obj, ret);
@@ -419,11 +419,11 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
       ret = klp_patch_object(klp, obj);
       if (ret) {
         pr_warn(klp, `failed to apply patch '${patch.mod.name}' to module '${mod.name}' (${ret})\n`);
-        klp_post_unpatch_callback(obj);
+        klp_post_unpatch_callback(klp, obj);
         return klp_module_coming_err(klp, mod, patch, obj, ret);
       }
       // a patch in transition gets its post_patch when the transition completes
-      if (patch !== klp.klp_transition_patch) klp_post_patch_callback(obj);
+      if (patch !== klp.klp_transition_patch) klp_post_patch_callback(klp, obj);
       break;
     }
   }

@@ -6,10 +6,18 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
 import { DelayedWork } from '../kernel/timer.js';
-import type { klp_patch } from './livepatch.js';
+import type { klp_object, klp_patch } from './livepatch.js';
 import type { KlpModel } from './model.js';
 import type { klp_ops } from './patch.js';
 import type { ShadowTable } from './shadow.js';
+
+export type ObjectCallback = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_unpatch';
+
+/** What an observer hears of the core: the calls an ftrace of callbacks.ts would show. */
+export interface KlpObserver {
+  /** a per-object callback point was reached for a loaded object (ret: pre_patch's result) */
+  objectCallback(kind: ObjectCallback, obj: klp_object, ret: number): void;
+}
 
 export class Klp {
   /** active patches (enabled or in transition), oldest first */
@@ -24,6 +32,8 @@ export class Klp {
   /** does the architecture have reliable stack traces (x86_64 with ORC: yes) */
   have_reliable_stack = true;
   shadow!: ShadowTable;
+  /** an observer outside the core (the explorer's invariants); null on a plain machine */
+  observer: KlpObserver | null = null;
 
   constructor(
     readonly k: Kernel,

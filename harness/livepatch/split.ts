@@ -137,7 +137,7 @@ export function klp_add_object(klp: Klp, obj: klp_object): number {
     return fail(ret);
   }
   pr(klp, KERN_NOTICE, `applying patch '${patchName(patch)}' to loading module '${obj.name}'\n`);
-  ret = klp_pre_patch_callback(obj);
+  ret = klp_pre_patch_callback(klp, obj);
   if (ret) {
     pr(klp, KERN_WARNING, `pre-patch callback failed for object '${obj.name}'\n`);
     return fail(ret);
@@ -145,10 +145,10 @@ export function klp_add_object(klp: Klp, obj: klp_object): number {
   ret = klp_patch_object(klp, obj);
   if (ret) {
     pr(klp, KERN_WARNING, `failed to apply patch '${patchName(patch)}' to module '${obj.name}' (${ret})\n`);
-    klp_post_unpatch_callback(obj);
+    klp_post_unpatch_callback(klp, obj);
     return fail(ret);
   }
-  if (patch !== klp.klp_transition_patch) klp_post_patch_callback(obj);
+  if (patch !== klp.klp_transition_patch) klp_post_patch_callback(klp, obj);
   return 0;
 }
 
@@ -197,10 +197,10 @@ export function split_module_going(klp: Klp, mod: Module): void {
   for (const patch of klp.klp_patches) {
     for (const obj of klp_for_each_object(patch)) {
       if (obj.name !== mod.name) continue;
-      if (patch !== klp.klp_transition_patch) klp_pre_unpatch_callback(obj);
+      if (patch !== klp.klp_transition_patch) klp_pre_unpatch_callback(klp, obj);
       pr(klp, KERN_NOTICE, `reverting patch '${patchName(patch)}' on unloading module '${obj.name}'\n`);
       klp_unpatch_object(klp, obj);
-      klp_post_unpatch_callback(obj);
+      klp_post_unpatch_callback(klp, obj);
       klp_free_object_loaded(obj);
       unlink_object(klp, patch, obj);
       // the target may always go, forced or not: its livepatch module goes with it
