@@ -2,6 +2,7 @@
  * The kernel models a suite can name: the livepatch policy, the test modules built for it
  * and the functions.sh dialect its scripts were written in. All share one core.
  */
+import type { KnownHazard } from './explore/hazards.js';
 import type { KlpModel } from './livepatch/model.js';
 import { mainline } from './livepatch/models/mainline.js';
 import type { ModuleSource } from './module_api.js';
@@ -32,6 +33,8 @@ export interface KernelModelDefinition {
   readonly modulesInTree: boolean;
   /** the kernel versions the model stands for, oldest and newest; the newest is the default */
   readonly versions: [[number, number], [number, number]];
+  /** invariants the proposal is known to break, with why (the explorer reports them as known) */
+  readonly hazards?: readonly KnownHazard[];
 }
 
 /** the mainline modules by name, for the proposals that keep some of them */

@@ -27,8 +27,17 @@ export interface DirNode {
 
 export type Node = FileNode | DirNode;
 
-function split(path: string): string[] {
-  return path.split('/').filter((p) => p !== '' && p !== '.');
+/** paths repeat (every step stats the same sysfs files): their parts are kept, read-only */
+const PARTS = new Map<string, readonly string[]>();
+
+function split(path: string): readonly string[] {
+  let parts = PARTS.get(path);
+  if (!parts) {
+    if (PARTS.size > 4096) PARTS.clear();
+    parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    PARTS.set(path, parts);
+  }
+  return parts;
 }
 
 export function modeString(node: Node): string {
@@ -70,7 +79,7 @@ export class Vfs {
 
   /** create one directory; -EEXIST if the name is taken (sysfs_create_dir) */
   mkdir(path: string, mode = 0o755): DirNode | number {
-    const parts = split(path);
+    const parts = [...split(path)];
     const name = parts.pop()!;
     const parent = this.lookup(parts.join('/'));
     if (!parent || parent.kind !== 'dir') return -ENOENT;
@@ -82,7 +91,7 @@ export class Vfs {
 
   /** create a file in an existing directory (sysfs_create_file); replaces nothing */
   createFile(path: string, mode: number, show?: ShowFn, store?: StoreFn): number {
-    const parts = split(path);
+    const parts = [...split(path)];
     const name = parts.pop()!;
     const parent = this.lookup(parts.join('/'));
     if (!parent || parent.kind !== 'dir') return -ENOENT;
@@ -93,7 +102,7 @@ export class Vfs {
 
   /** remove a file or a whole directory tree; silent if absent */
   remove(path: string): void {
-    const parts = split(path);
+    const parts = [...split(path)];
     const name = parts.pop()!;
     const parent = this.lookup(parts.join('/'));
     if (parent && parent.kind === 'dir') parent.children.delete(name);
@@ -110,7 +119,7 @@ export class Vfs {
 
   /** open for writing; a negative errno when open(2) would fail */
   openWrite(path: string): FileNode | number {
-    const parts = split(path);
+    const parts = [...split(path)];
     const parentPath = parts.slice(0, -1).join('/');
     const parent = this.lookup(parentPath);
     if (parent && parent.kind !== 'dir') return -ENOTDIR;

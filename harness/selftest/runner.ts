@@ -39,8 +39,13 @@ export interface RunOptions {
   onTest?: (run: TestRun) => void;
   /** keep the unfiltered kernel log with timestamps */
   dmesg?: boolean;
-  /** who watches the run from outside (the timeline) */
+  /** who watches the run from outside (the timeline, the invariants) */
   observer?: SuiteObserver;
+  /**
+   * an exception of the simulator itself in a step: the message that ends the test as an
+   * error (the invariants' no-internal-error), or undefined to let it propagate
+   */
+  internalError?: (e: unknown) => string | undefined;
 }
 
 function stepError(suite: Suite, test: SuiteTest, n: number, detail: string): string {
@@ -100,6 +105,7 @@ export function runSuite(suite: Suite, opts: RunOptions = {}): SuiteRun {
         if (e instanceof ShellExit && e.status === 4) skipped = lastErrorLine(session.stderr.slice(stepErrFrom));
         else if (e instanceof ShellExit) error = stepError(suite, test, n, lastErrorLine(session.stderr.slice(stepErrFrom)));
         else if (e instanceof ShellSyntaxError) error = stepError(suite, test, n, e.message);
+        else if (opts.internalError?.(e)) error = stepError(suite, test, n, opts.internalError(e)!);
         else throw e;
       }
       opts.observer?.stepDone();
