@@ -120,6 +120,11 @@ export class Campaign {
     let smallest: string[] | undefined;
     const property = fc.property(this.commands, (cmds) => {
       const w = this.walk(cmds);
+      if (this.opts.replay && !w.checker.violated('no-internal-error')) {
+        const replayed = runScenario(this.opts.model, w.steps, { version: this.opts.version, replay: true });
+        for (const v of replayed.violations) if (v.invariant === 'deterministic') w.checker.violations.push(v);
+        if (replayed.violations.some((v) => v.invariant === 'deterministic')) w.checker.markViolated('deterministic');
+      }
       if (!first) {
         first = { steps: w.steps, violations: w.checker.violations, hung: w.hung };
         const v = w.checker.violations.find((x) => shrink(x.invariant));
@@ -135,10 +140,6 @@ export class Campaign {
     fc.check(property, { seed: scenarioSeed(this.opts.seed, index), numRuns: 1 });
     const result = first!;
     const violations = [...result.violations];
-    if (this.opts.replay && !violations.some((v) => v.invariant === 'no-internal-error')) {
-      const replayed = runScenario(this.opts.model, result.steps, { version: this.opts.version, replay: true });
-      for (const v of replayed.violations) if (v.invariant === 'deterministic') violations.push(v);
-    }
     return {
       index,
       steps: result.steps.length,

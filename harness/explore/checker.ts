@@ -64,6 +64,11 @@ export class InvariantChecker implements KlpObserver {
     this.violations.push({ invariant, step: this.step, message });
   }
 
+  /** a violation found outside this machine (the replay of `deterministic`) */
+  markViolated(invariant: InvariantName): void {
+    this.seen.add(invariant);
+  }
+
   violated(invariant: InvariantName): boolean {
     return this.seen.has(invariant);
   }
