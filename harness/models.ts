@@ -109,6 +109,13 @@ const MODELS: KernelModelDefinition[] = [
     klp: split2020,
     modules: moduleMap(split2020Modules),
     dialect: { flavour: 'v5.5' },
+    hazards: [
+      {
+        invariant: 'consistency-model',
+        reason:
+          "a per-object module loaded during a transition brings funcs that klp_init_transition() never marked, so tasks already switched run the other side's code",
+      },
+    ],
     modulesInTree: true,
     versions: [
       [5, 5],

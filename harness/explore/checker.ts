@@ -8,6 +8,7 @@
  * with and without the checks. Only cleanup() acts, after the last log was taken.
  */
 import { NSEC_PER_SEC } from '../kernel/clock.js';
+import { KLP_TRANSITION_PATCHED } from '../kernel/sched.js';
 import type { KFunc } from '../kernel/kallsyms.js';
 import type { KlpObserver, ObjectCallback } from '../livepatch/klp.js';
 import { klp_for_each_func, klp_for_each_object, klp_object_name, type klp_object, type klp_patch } from '../livepatch/livepatch.js';
@@ -87,6 +88,37 @@ export class InvariantChecker implements KlpObserver {
     }
     t.state = kind === 'pre_patch' && ret ? 'closed' : next;
     this.callbacks.set(obj, t);
+  }
+
+  // KlpObserver: consistency-model, at every call of a patched function
+
+  patchedCall(old_func: KFunc, ran: KFunc): void {
+    const want = this.versionFor(old_func);
+    if (want !== ran)
+      this.report('consistency-model', `${this.session.machine.k.current.comm}:${this.session.machine.k.current.pid} ran ${ran.name} for ${old_func.name}, its patch state allows ${want.name}`);
+  }
+
+  /**
+   * What the consistency model promises, worked out from the patches rather than from the
+   * ftrace handler's func_stack: the newest patch the task sees that patches the function
+   * (a nop: the original), else the original.
+   */
+  private versionFor(old_func: KFunc): KFunc {
+    const { klp, k } = this.session.machine;
+    const state = k.current.patch_state;
+    for (let i = klp.klp_patches.length - 1; i >= 0; i--) {
+      const patch = klp.klp_patches[i];
+      const visible = patch === klp.klp_transition_patch ? state === KLP_TRANSITION_PATCHED : !!patch.enabled;
+      if (!visible) continue;
+      for (const obj of klp_for_each_object(patch)) {
+        if (!obj.patched) continue;
+        for (const func of klp_for_each_func(obj)) {
+          if (func.old_func !== old_func || !func.patched) continue;
+          return func.nop || !func.new_func ? old_func : func.new_func;
+        }
+      }
+    }
+    return old_func;
   }
 
   // the per-step checks

@@ -17,6 +17,8 @@ export const INVARIANTS = {
     'once no task sleeps in a function of the transition, the transition completes within 3 s of virtual time',
   'modules-clean':
     'after cleanup the module list is the boot one (bar modules of forced patches, which can never go) and /sys/kernel/livepatch is empty',
+  'consistency-model':
+    'a task runs, of each patched function, the version of the newest patch it sees: every enabled patch, and the patch in transition only once the task has switched to the patched state',
   deterministic: 'running the same steps on a fresh machine gives the same kernel log, byte for byte',
 } as const;
 

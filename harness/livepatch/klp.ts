@@ -4,6 +4,7 @@
  * simulated kernel, and the core's functions take it as their first argument.
  */
 import type { Kernel } from '../kernel/kernel.js';
+import type { KFunc } from '../kernel/kallsyms.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
 import { DelayedWork } from '../kernel/timer.js';
 import type { klp_object, klp_patch } from './livepatch.js';
@@ -17,6 +18,8 @@ export type ObjectCallback = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_
 export interface KlpObserver {
   /** a per-object callback point was reached for a loaded object (ret: pre_patch's result) */
   objectCallback(kind: ObjectCallback, obj: klp_object, ret: number): void;
+  /** current called the patched function old_func, and klp_ftrace_handler() made it run `ran` */
+  patchedCall(old_func: KFunc, ran: KFunc): void;
 }
 
 export class Klp {
