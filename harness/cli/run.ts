@@ -76,6 +76,11 @@ check_result texts as the expected logs (--model, --version). With --filter, the
       });
       if (inv) {
         inv.finish();
+        // deterministic: the same suite on a fresh machine must log the same, byte for byte
+        const again = suiteInvariants(suite);
+        runSuite(suite, { select: (t) => wanted.has(t), observer: again.observer, internalError: (e: unknown) => again.internalError(e) });
+        again.finish();
+        inv.compareReplay(again.log());
         ran.forEach(judgeRun);
       }
       const orphans = match ? [] : orphanGoldens(ROOT, suite);

@@ -19,10 +19,15 @@ export interface SuiteInvariants {
   finish(): void;
   /** the diagnostic lines of the invariants a test broke (empty: none) */
   brokenBy(test: SuiteTest): string[];
+  /** the whole kernel log of the run, cleanup included */
+  log(): string;
+  /** `deterministic`: a second run of the suite logged `other` (charged to the last test) */
+  compareReplay(other: string): void;
 }
 
 export function suiteInvariants(suite: Suite): SuiteInvariants {
   let checker: InvariantChecker | undefined;
+  let session: SelftestSession | undefined;
   let current: SuiteTest | undefined;
   let step = 0;
   let counted = 0;
@@ -37,8 +42,9 @@ export function suiteInvariants(suite: Suite): SuiteInvariants {
   const stepName = (test: SuiteTest, n: number) => `step ${n + 1} (${test.steps[n]?.source ?? '?'}, ${suite.file}:${test.steps[n]?.line ?? '?'})`;
   return {
     observer: {
-      booted(session: SelftestSession) {
-        checker = new InvariantChecker(session);
+      booted(s: SelftestSession) {
+        session = s;
+        checker = new InvariantChecker(s);
       },
       testStarted(test: SuiteTest) {
         current = test;
@@ -60,6 +66,19 @@ export function suiteInvariants(suite: Suite): SuiteInvariants {
     finish() {
       checker?.atEnd();
       charge(() => 'the end of the suite, after cleanup');
+    },
+    log() {
+      return session?.machine.k.log.dmesg() ?? '';
+    },
+    compareReplay(other) {
+      const mine = this.log();
+      if (!checker || mine === other) return;
+      const a = mine.split('\n');
+      const b = other.split('\n');
+      let i = 0;
+      while (i < a.length && a[i] === b[i]) i++;
+      checker.violations.push({ invariant: 'deterministic', step: -1, message: `a second run's log differs at line ${i + 1}: ${JSON.stringify(a[i] ?? '(end)')} then ${JSON.stringify(b[i] ?? '(end)')}` });
+      charge(() => 'a second run of the suite');
     },
     brokenBy(test) {
       return (byTest.get(test) ?? []).map(({ v, where }) => {
