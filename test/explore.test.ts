@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../harness/cli.js';
 import { Campaign } from '../harness/explore/campaign.js';
-import type { InvariantName } from '../harness/explore/invariants.js';
+import { INVARIANT_NAMES, type InvariantName } from '../harness/explore/invariants.js';
 import { runScenario } from '../harness/explore/scenario.js';
 import { writeReproducer } from '../harness/explore/reproducer.js';
 import { suiteInvariants } from '../harness/explore/suite_invariants.js';
@@ -158,7 +158,7 @@ t.test('explore through the CLI: a JSON report, bad input refused in one line', 
   t.equal(await main(['explore', '--model', 'mainline', '--runs', '20', '--depth', '6', '--json', '--out', out], a.io), 0, 'mainline: no violation');
   const report = JSON.parse(a.out);
   t.equal(report.scenarios, 20);
-  t.equal(report.invariants.length, 7);
+  t.equal(report.invariants.length, INVARIANT_NAMES.length);
   t.same(report.reproducers, []);
   for (const [args, message] of [
     [['--model', 'nope'], /^klp-selftest: explore: no model 'nope'/],
