@@ -169,7 +169,7 @@ export class Scheduler {
           at = live - 1;
         }
       }
-      timers.length = live;
+      if (live !== timers.length) timers.length = live;
       if (!next) break;
       timers.splice(at, 1);
       this.clock.set(Math.max(this.clock.now(), next.expires));
