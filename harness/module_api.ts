@@ -2,7 +2,9 @@
  * The kernel API as a module mirror sees it. A module file calls defineModule() with a body
  * that runs at every load, like a .ko's static data coming to life; the body receives the
  * API below (pr_info with the module's pr_fmt, module_param, klp_enable_patch, ...) and
- * declares its functions, parameters, init and exit exactly as the C module does.
+ * declares its functions, parameters, init and exit exactly as the C module does. That API
+ * is mainline's; a kernel model that exports more gives its own modules the rest
+ * (defineModuleWith and the model's api.ts).
  */
 import type { Machine } from './boot.js';
 import { EPERM, errnoName } from './kernel/errno.js';
@@ -14,17 +16,15 @@ import {
   KernelParam,
   param_array_int,
   param_ops_bool,
-  param_ops_charp_for,
   param_ops_int,
-  param_ops_uint,
 } from './kernel/moduleparam.js';
-import { KERN_ERR, KERN_INFO, KERN_NOTICE, KERN_WARNING } from './kernel/printk.js';
+import { KERN_ERR, KERN_INFO, KERN_WARNING } from './kernel/printk.js';
 import type { Task } from './kernel/sched.js';
 import { SeqFile, seq_printf } from './kernel/seq_file.js';
-import { msleep, WorkStruct } from './kernel/timer.js';
+import { msleep } from './kernel/timer.js';
+import { WorkStruct } from './kernel/workqueue.js';
 import { klp_enable_patch } from './livepatch/core.js';
-import type { klp_object, klp_patch } from './livepatch/livepatch.js';
-import { klp_add_object } from './livepatch/split.js';
+import type { klp_patch } from './livepatch/livepatch.js';
 import {
   klp_shadow_alloc,
   klp_shadow_free,
@@ -36,8 +36,6 @@ import {
   type klp_shadow_dtor_t,
 } from './livepatch/shadow.js';
 import { klp_get_prev_state, klp_get_state } from './livepatch/state.js';
-import * as gc from './livepatch/shadow_types.js';
-import type { klp_shadow_type } from './livepatch/shadow_types.js';
 
 export interface Param<T> {
   readonly value: T;
@@ -46,8 +44,8 @@ export interface Param<T> {
 
 export function moduleApi(machine: Machine, THIS_MODULE: Module) {
   const { k, klp } = machine;
-  /** pr_fmt(): KBUILD_MODNAME ": " unless the module defines its own */
-  let pr_fmt = (fmt: string) => `${THIS_MODULE.name}: ${fmt}`;
+  /** pr_fmt(): KBUILD_MODNAME ": " (no test module defines its own) */
+  const pr_fmt = (fmt: string) => `${THIS_MODULE.name}: ${fmt}`;
 
   function param<T>(name: string, value: T, perm: number, ops: KernelParam<T>['ops'], desc?: string): Param<T> {
     const p = new KernelParam<T>(name, value, perm, ops, desc);
@@ -65,12 +63,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
   return {
     THIS_MODULE,
     kernel: k,
-    /** override the pr_fmt prefix, as `#define pr_fmt(fmt) ...` does */
-    set_pr_fmt(fn: (fmt: string) => string) {
-      pr_fmt = fn;
-    },
     pr_info: (fmt: string) => k.printk(KERN_INFO, pr_fmt(fmt)),
-    pr_notice: (fmt: string) => k.printk(KERN_NOTICE, pr_fmt(fmt)),
     pr_warn: (fmt: string) => k.printk(KERN_WARNING, pr_fmt(fmt)),
     pr_err: (fmt: string) => k.printk(KERN_ERR, pr_fmt(fmt)),
 
@@ -94,10 +87,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
 
     module_param_int: (name: string, value: number, perm: number, desc?: string) => param(name, value, perm, param_ops_int, desc),
-    module_param_uint: (name: string, value: number, perm: number, desc?: string) => param(name, value, perm, param_ops_uint, desc),
     module_param_bool: (name: string, value: boolean, perm: number, desc?: string) => param(name, value, perm, param_ops_bool, desc),
-    module_param_charp: (name: string, value: string | null, perm: number, desc?: string) =>
-      param(name, value, perm, param_ops_charp_for(name, (m) => k.printk(KERN_ERR, m)), desc),
     /** module_param_array(name, int, &count, perm): count is the array's length */
     module_param_array_int: (name: string, max: number, perm: number, desc?: string) =>
       param<number[]>(name, [], perm, param_array_int(max, (m) => k.printk(KERN_ERR, m), name), desc),
@@ -133,12 +123,6 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
     /** call a function that may sleep, from a sleeping context: `yield* call_sleeping(fn)` */
     call_sleeping: (fn: KFunc, ...args: unknown[]) => k.callSleeping(fn, ...args),
-    /** a vmlinux symbol by name (what the linker resolves for the C module) */
-    vmlinux_symbol(name: string): KFunc {
-      const f = k.kallsyms.lookupAll('vmlinux', name)[0];
-      if (!f) throw new Error(`${THIS_MODULE.name}: unknown vmlinux symbol ${name}`);
-      return f;
-    },
     seq_printf,
     SeqFile,
 
@@ -164,9 +148,9 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
         k.sched.advance(i === 0 ? 0 : 100_000);
       }
     },
-    schedule_work: (w: WorkStruct) => k.sched.queue_work(w),
-    flush_work: (w: WorkStruct) => k.sched.flush_work(w),
-    cancel_work_sync: (w: WorkStruct) => k.sched.cancel_work_sync(w),
+    schedule_work: (w: WorkStruct) => k.workqueue.queue_work(w),
+    flush_work: (w: WorkStruct) => k.workqueue.flush_work(w),
+    cancel_work_sync: (w: WorkStruct) => k.workqueue.cancel_work_sync(w),
     /** find_module() (under module_mutex in C) */
     find_module: (name: string) => k.modules.find(name),
     /** a symbol another module exports (resolved at load time, like the module loader does) */
@@ -204,21 +188,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     register_kprobe: (p: kprobe) => machine.kprobes.register_kprobe(p),
     unregister_kprobe: (p: kprobe) => machine.kprobes.unregister_kprobe(p),
 
-    /** shadow-gc-2022's type-based shadow variable API (same C names, other signatures) */
-    shadow_gc: {
-      klp_shadow_register: (t: klp_shadow_type) => gc.klp_shadow_register(klp, t),
-      klp_shadow_unregister: (t: klp_shadow_type) => gc.klp_shadow_unregister(klp, t),
-      klp_shadow_get: (obj: object, t: klp_shadow_type) => gc.klp_shadow_get(klp, obj, t),
-      klp_shadow_alloc: (obj: object, t: klp_shadow_type, size: number, ctor_data?: unknown) => gc.klp_shadow_alloc(klp, obj, t, size, ctor_data),
-      klp_shadow_get_or_alloc: (obj: object, t: klp_shadow_type, size: number, ctor_data?: unknown) =>
-        gc.klp_shadow_get_or_alloc(klp, obj, t, size, ctor_data),
-      klp_shadow_free: (obj: object, t: klp_shadow_type) => gc.klp_shadow_free(klp, obj, t),
-      klp_shadow_free_all: (t: klp_shadow_type) => gc.klp_shadow_free_all(klp, t),
-    },
-
     klp_enable_patch: (patch: klp_patch) => klp_enable_patch(klp, patch),
-    /** split-2020: a per-object livepatch module hands its object to the main patch */
-    klp_add_object: (obj: klp_object) => klp_add_object(klp, obj),
     klp_get_state: (patch: klp_patch, id: number) => klp_get_state(patch, id),
     klp_get_prev_state: (id: number) => klp_get_prev_state(klp, id),
     klp_shadow_get: (obj: object, id: number): ShadowData | null => klp_shadow_get(klp, obj, id),
@@ -242,7 +212,10 @@ export type ModuleApi = ReturnType<typeof moduleApi>;
 export interface ExploreHints {
   /** load-time values, one parameter per load (`insmod X.ko p=v`) */
   readonly load?: Readonly<Record<string, readonly string[]>>;
-  /** values to write to /sys/module/<mod>/parameters/<p> while loaded */
+  /**
+   * values to write to /sys/module/<mod>/parameters/<p> while loaded; the first is the
+   * parameter's resting value, which the explorer's cleanup writes back
+   */
   readonly write?: Readonly<Record<string, readonly string[]>>;
   /** parameters whose read calls into the module */
   readonly read?: readonly string[];
@@ -257,12 +230,29 @@ export interface ModuleSource {
   readonly explore?: ExploreHints;
 }
 
+/** A mainline module: it sees mainline's API. */
 export function defineModule(name: string, body: (api: ModuleApi) => void, explore?: ExploreHints): ModuleSource {
+  return defineModuleWith(() => ({}), name, body, explore);
+}
+
+/**
+ * What a kernel model adds to the API its test modules see, for one machine (the series'
+ * exported functions, bound to that machine's policy).
+ */
+export type ModuleApiExtension<X extends object> = (machine: Machine, THIS_MODULE: Module) => X;
+
+/** A module of a kernel model: mainline's API plus what the model adds. */
+export function defineModuleWith<X extends object>(
+  extension: ModuleApiExtension<X>,
+  name: string,
+  body: (api: ModuleApi & X) => void,
+  explore?: ExploreHints,
+): ModuleSource {
   return {
     name,
     instantiate: (machine) => ({
       name,
-      setup: ({ THIS_MODULE }) => body(moduleApi(machine, THIS_MODULE)),
+      setup: ({ THIS_MODULE }) => body({ ...moduleApi(machine, THIS_MODULE), ...extension(machine, THIS_MODULE) }),
     }),
     ...(explore ? { explore } : {}),
   };

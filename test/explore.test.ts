@@ -16,18 +16,19 @@ import { loadSuite } from '../harness/selftest/suite.js';
 import { stepValidator } from '../harness/selftest/validate.js';
 import { allModels, findModel, type KernelModelDefinition } from '../harness/models.js';
 import { defineModule, type ModuleSource } from '../harness/module_api.js';
-import type { KlpModel } from '../harness/livepatch/model.js';
+import type { KlpPolicy } from '../harness/livepatch/model.js';
+import type { Klp } from '../harness/livepatch/klp.js';
 import type { klp_func, klp_object, klp_patch } from '../harness/livepatch/livepatch.js';
 import type { SeqFile } from '../harness/kernel/seq_file.js';
 
 const mainline = findModel('mainline')!;
 
 /** a test model: mainline's core with a few modules, one of them (or the policy) broken */
-function brokenModel(name: string, modules: ModuleSource[], klp: Partial<KlpModel> = {}): KernelModelDefinition {
+function brokenModel(name: string, modules: ModuleSource[], policy: (klp: Klp) => KlpPolicy = (klp) => mainline.klp.attach(klp)): KernelModelDefinition {
   const keep = ['test_klp_livepatch', 'test_klp_callbacks_demo'];
   const map = new Map([...mainline.modules].filter(([n]) => keep.includes(n)));
   for (const m of modules) map.set(m.name, m);
-  return { ...mainline, name, klp: { ...mainline.klp, ...klp, name }, modules: map };
+  return { ...mainline, name, klp: { name, attach: policy }, modules: map };
 }
 
 /** the first scenario of a campaign that breaks `invariant`, shrunk */
@@ -91,11 +92,11 @@ t.test('each invariant catches a broken module or policy and shrinks it to at mo
   // a policy that forgets the post_unpatch of every object once patching completes
   catchIt(
     t,
-    brokenModel('broken-callbacks', [], {
-      complete_states: (klp, patch) => {
+    brokenModel('broken-callbacks', [], () => ({
+      klp_complete_transition_after_post_callbacks: (patch) => {
         for (const obj of patch.obj_list ?? []) if (obj.callbacks) obj.callbacks.post_unpatch_enabled = false;
       },
-    }),
+    })),
     'callbacks-balanced',
   );
 

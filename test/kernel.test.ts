@@ -7,7 +7,8 @@ import { EACCES, EINVAL, EISDIR, ENOENT, ERANGE, modStrerror } from '../harness/
 import { kstrtobool, kstrtoint } from '../harness/kernel/kstrtox.js';
 import { next_arg } from '../harness/kernel/moduleparam.js';
 import { formatDmesgLine, Printk } from '../harness/kernel/printk.js';
-import { DelayedWork, Scheduler, WorkStruct } from '../harness/kernel/timer.js';
+import { Scheduler } from '../harness/kernel/timer.js';
+import { DelayedWork, WorkStruct, Workqueue } from '../harness/kernel/workqueue.js';
 import { modeString, Vfs } from '../harness/kernel/vfs.js';
 
 t.test('kstrtobool reads only the first one or two characters', async (t) => {
@@ -100,16 +101,17 @@ t.test('dynamic debug queries: file glob, then one function off', async (t) => {
   t.equal(dd.control('bogus'), -EINVAL);
 });
 
-t.test('scheduler: work runs before timers, timers in expiry order', async (t) => {
+t.test('workqueue: work runs before timers, timers in expiry order', async (t) => {
   const clock = new VirtualClock(0, 0);
   const order: string[] = [];
-  const sched = new Scheduler(clock, (w) => w.func(w));
+  const sched: Scheduler = new Scheduler(clock, () => workqueue.runPending());
+  const workqueue = new Workqueue(sched, (w) => void w.func(w));
   const late = new DelayedWork('late', () => void order.push(`late@${clock.now()}`));
   const early = new DelayedWork('early', () => void order.push(`early@${clock.now()}`));
-  sched.schedule_delayed_work(late, 2000);
-  sched.schedule_delayed_work(early, 1000);
-  t.notOk(sched.schedule_delayed_work(early, 5), 'already pending: no-op');
-  sched.queue_work(new WorkStruct('now', () => void order.push(`now@${clock.now()}`)));
+  workqueue.schedule_delayed_work(late, 2000);
+  workqueue.schedule_delayed_work(early, 1000);
+  t.notOk(workqueue.schedule_delayed_work(early, 5), 'already pending: no-op');
+  workqueue.queue_work(new WorkStruct('now', () => void order.push(`now@${clock.now()}`)));
   sched.advance(1500);
   t.same(order, ['now@0', 'early@1000']);
   t.equal(clock.now(), 1500);

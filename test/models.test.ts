@@ -1,19 +1,20 @@
 // Behaviour of the kernel models beyond what their upstream suites show: each assertion is
 // a rule of the modelled code (as posted, for the proposals).
 import t from 'tap';
+import type { klp_patch } from '../harness/livepatch/livepatch.js';
+import { defineShadowGcModule } from '../harness/livepatch/models/shadow-gc-2022/api.js';
+import type { ShadowGcPolicy, gc_object, klp_shadow_type } from '../harness/livepatch/models/shadow-gc-2022/policy.js';
 import { defineModule } from '../harness/module_api.js';
-import type { klp_object, klp_patch } from '../harness/livepatch/livepatch.js';
-import type { klp_shadow_type } from '../harness/livepatch/shadow_types.js';
 import { TestMachine } from './machine.js';
 
 const KLP = '/sys/kernel/livepatch';
 
 /** a shadow-gc-2022 livepatch whose vmlinux object uses shadow type 7 and allocates one variable */
 function gcLivepatch(name: string, replace: boolean) {
-  return defineModule(name, ({ THIS_MODULE, pr_info, shadow_gc, klp_enable_patch, module_init, MODULE_INFO }) => {
+  return defineShadowGcModule(name, ({ THIS_MODULE, pr_info, shadow_gc, klp_enable_patch, module_init, MODULE_INFO }) => {
     const holder = {};
     const t7: klp_shadow_type = { id: 7, dtor: () => pr_info('dtor of 7\n') };
-    const obj: klp_object = {
+    const obj: gc_object = {
       funcs: [{}],
       shadow_types: [t7],
       callbacks: {
@@ -58,7 +59,7 @@ t.test('shadow-gc-2022: an atomic replace never drops the replaced registration 
 });
 
 t.test('shadow-gc-2022: only klp_shadow_get checks the registration', async (t) => {
-  const probe = defineModule('gc_probe', ({ pr_info, shadow_gc, module_init }) => {
+  const probe = defineShadowGcModule('gc_probe', ({ pr_info, shadow_gc, module_init }) => {
     module_init(() => {
       const t9: klp_shadow_type = { id: 9 };
       const v = shadow_gc.klp_shadow_alloc({}, t9, 8);
@@ -176,4 +177,39 @@ t.test('v1-2025: a replace that drops a state frees its shadow variables right a
     'test_klp_speaker_livepatch: applause_shadow_dtor: freeing applause [] (nope)',
     "livepatch: 'test_klp_speaker_livepatch2': patching complete",
   ]);
+});
+
+t.test('attach: each machine has its own policy and its own registry', async (t) => {
+  const a = new TestMachine('shadow-gc-2022');
+  const b = new TestMachine('shadow-gc-2022');
+  const pa = a.m.klp.policy as ShadowGcPolicy;
+  const pb = b.m.klp.policy as ShadowGcPolicy;
+  t.not(pa, pb);
+  const type9: klp_shadow_type = { id: 9 };
+  pa.klp_shadow_register(type9);
+  a.log();
+  b.log();
+  // machine b never registered id 9: its registry has nothing to drop
+  pb.klp_shadow_unregister(type9);
+  t.same(b.log(), ["livepatch: Can't find shadow variable type registration: 9"]);
+  t.same(a.log(), []);
+});
+
+t.test('module API: mainline modules see mainline only; a model adds to its own modules', async (t) => {
+  let seen: string[] = [];
+  const plain = defineModule('plain_probe', (api) => {
+    seen = Object.keys(api);
+  });
+  const gc = defineShadowGcModule('gc_keys', (api) => {
+    seen = Object.keys(api);
+  });
+  const split = new TestMachine('split-2020', [plain]);
+  split.insmod('plain_probe');
+  t.ok(seen.includes('klp_enable_patch'));
+  t.notOk(seen.includes('klp_add_object'), 'a mainline module cannot call klp_add_object');
+  t.notOk(seen.includes('shadow_gc'));
+  const shadow = new TestMachine('shadow-gc-2022', [gc]);
+  shadow.insmod('gc_keys');
+  t.ok(seen.includes('shadow_gc'));
+  t.throws(() => new TestMachine('mainline', [gc]).insmod('gc_keys'), /shadow-gc-2022 module loaded under mainline/);
 });

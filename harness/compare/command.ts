@@ -18,8 +18,6 @@ export interface CompareIo {
 /** bad arguments: one line, exit status 2 */
 export class CompareUsageError extends Error {}
 
-export const COMPARE_USAGE = 'klp-selftest compare PATH... [--models a,b,...] [--json] [--timeline DIR]';
-
 export interface CompareOptions {
   paths: string[];
   models: KernelModelDefinition[];

@@ -58,7 +58,7 @@ function cellOf(model: KernelModelDefinition, run: TestRun, baseline: Suite): Om
     return { model: model.name, verdict: 'cannot run', reason };
   }
   if (run.status === 'not-run') return { model: model.name, verdict: 'cannot run', reason: `cannot run: ${(run.reason ?? '').replace(/^not run: /, '') || 'not run'}` };
-  const log = normaliseLog(run.log ?? '', model.dialect.flavour, baseline.model.dialect.flavour);
+  const log = normaliseLog(run.log ?? '', model.dialect, baseline.model.dialect);
   return { model: model.name, log, ...(run.error ? { error: run.error } : {}) };
 }
 

@@ -3,14 +3,13 @@
  * cannot run, how dialects were normalised, then one unified diff per differing log.
  */
 import { allModels } from '../models.js';
-import { loadWording } from './dialect.js';
 import type { SuiteComparison } from './compare.js';
 
 /** the note on dialects: which models log loads how, and that logs use the baseline's wording */
 export function dialectNote(baseline: string): string {
   const byWording = new Map<string, string[]>();
   for (const m of allModels()) {
-    const w = loadWording(m.dialect.flavour).example;
+    const w = m.dialect.loading.example;
     byWording.set(w, [...(byWording.get(w) ?? []), m.name]);
   }
   const forms = [...byWording].map(([w, names]) => `\`${w}\` (${names.join(', ')})`).join(' and ');

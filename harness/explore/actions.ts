@@ -11,7 +11,6 @@
 import { boot } from '../boot.js';
 import type { KernelModelDefinition } from '../models.js';
 import type { SelftestSession } from '../selftest/session.js';
-import { loadWording } from '../compare/dialect.js';
 import { probeModuleInfo } from '../userspace/kmod.js';
 
 export type ActionKind = 'load' | 'unload' | 'disable' | 'enable' | 'force' | 'param' | 'read' | 'time' | 'fork' | 'kill';
@@ -49,9 +48,9 @@ function moduleInfo(machine: ReturnType<typeof boot>, src: Parameters<typeof pro
 
 export function deriveActions(model: KernelModelDefinition): Action[] {
   const probe = boot(model);
-  const wording = loadWording(model.dialect.flavour);
   const actions: Action[] = [];
-  const load = (mod: string, args: string) => wording.format(mod, args).replace(/^% /, '');
+  // the dialect's own way of loading (insmod test_modules/X.ko, or modprobe X)
+  const load = (mod: string, args: string) => model.dialect.loading.command(mod, args ? [args] : []).join(' ');
   for (const src of model.modules.values()) {
     const mod = src.name;
     const info = moduleInfo(probe, src);

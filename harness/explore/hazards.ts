@@ -1,17 +1,14 @@
 /**
- * Known hazards: an invariant a proposal breaks on purpose, or knowingly, declared by its
- * model with a one-line reason. The explorer still reports such a violation, marked as
- * known, and it does not fail the exit status.
+ * Known hazards: a problem a proposal's posted code has, declared by its model
+ * (KnownHazard in harness/livepatch/model.ts). One that names an explorer invariant is what
+ * the explorer expects to see broken: it still reports the violation, marked as known, and
+ * it does not fail the exit status.
  */
 import type { KernelModelDefinition } from '../models.js';
 import type { InvariantName } from './invariants.js';
 
-export interface KnownHazard {
-  readonly invariant: InvariantName;
-  readonly reason: string;
-}
-
-/** the reason a model gives for breaking this invariant, if it declares it */
+/** what the model says of breaking this invariant, if it declares it */
 export function knownHazard(model: KernelModelDefinition, invariant: InvariantName): string | undefined {
-  return model.hazards?.find((h) => h.invariant === invariant)?.reason;
+  const h = model.hazards?.find((x) => x.invariant === invariant);
+  return h ? `${h.id}: ${h.summary}` : undefined;
 }

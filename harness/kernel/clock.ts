@@ -3,7 +3,6 @@
  * of its input, so a golden log is the same on every machine and every run.
  */
 
-export const NSEC_PER_USEC = 1_000;
 export const NSEC_PER_MSEC = 1_000_000;
 export const NSEC_PER_SEC = 1_000_000_000;
 /** CONFIG_HZ of the modelled kernel; jiffies are derived from the virtual clock */

@@ -73,11 +73,6 @@ export function errnoName(err: number): string {
 }
 
 /** symbolic name ("ENODEV") -> positive errno, or undefined */
-export function errnoByName(name: string): number | undefined {
-  for (const [num, info] of Object.entries(TABLE)) if (info.name === name) return Number(num);
-  return undefined;
-}
-
 /**
  * kmod's mod_strerror(): what insmod/modprobe print for a failed init_module(2).
  * kmod rewrites a few errnos into module-specific wording; everything else is strerror().

@@ -1,6 +1,6 @@
 /**
- * One simulated machine: clock, scheduler, log, tasks, symbols, ftrace, file system and
- * module loader. Subsystems (the livepatch core, vmlinux's functions) attach to it at boot;
+ * One simulated machine: clock, timers, workqueues, log, tasks, symbols, ftrace, file
+ * system and module loader. Subsystems (the livepatch core, vmlinux's functions) attach to it at boot;
  * see harness/boot.ts.
  */
 import { NSEC_PER_MSEC, VirtualClock } from './clock.js';
@@ -10,7 +10,8 @@ import { Kallsyms, type KFunc } from './kallsyms.js';
 import { ModuleLoader, TAINT_WARN } from './module.js';
 import { KERN_DEBUG, KERN_WARNING, Printk } from './printk.js';
 import { TaskList, type Task } from './sched.js';
-import { Scheduler, WorkStruct, type Sleep } from './timer.js';
+import { Scheduler, type Sleep } from './timer.js';
+import { Kworkers, WorkStruct, Workqueue } from './workqueue.js';
 import { Vfs } from './vfs.js';
 
 export interface KernelConfig {
@@ -36,6 +37,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
 export class Kernel {
   readonly clock: VirtualClock;
   readonly sched: Scheduler;
+  readonly workqueue: Workqueue;
   readonly log: Printk;
   readonly dyndbg = new DynamicDebug();
   readonly tasks: TaskList;
@@ -44,19 +46,18 @@ export class Kernel {
   readonly vfs = new Vfs();
   readonly modules: ModuleLoader;
   private taints = 0;
-  /** the kworkers that run work items; one sleeping in a work item is not reused */
-  private readonly kworkers: Task[] = [];
-  private readonly busyKworkers = new Set<Task>();
+  private readonly kworkers: Kworkers;
 
   constructor(readonly config: KernelConfig = DEFAULT_CONFIG) {
     this.clock = new VirtualClock(config.bootNs, config.bootEpochMs);
     this.tasks = new TaskList(config.nrCpus);
     this.log = new Printk(this.clock, () => this.tasks.current.pid);
-    this.sched = new Scheduler(this.clock, (w) => this.runWork(w));
+    this.sched = new Scheduler(this.clock, () => this.workqueue.runPending());
+    this.workqueue = new Workqueue(this.sched, (w) => this.kworkers.run(w));
     this.modules = new ModuleLoader(this);
     this.tasks.spawn('systemd');
     this.tasks.spawn('kthreadd', { kthread: true });
-    this.kworkers.push(this.tasks.spawn('kworker/0:1', { kthread: true }));
+    this.kworkers = new Kworkers(this.tasks, this.sched);
   }
 
   versionAtLeast(major: number, minor: number): boolean {
@@ -182,7 +183,7 @@ export class Kernel {
   wake_up_if_idle(cpu: number): void {
     const idle = this.tasks.idleTasks()[cpu];
     if (this.cpu_curr(cpu) !== idle) return;
-    this.sched.queue_work(new WorkStruct(`idle_loop/${cpu}`, () => this.tasks.runAs(idle, () => this.klp_update_patch_state?.(idle))));
+    this.workqueue.queue_work(new WorkStruct(`idle_loop/${cpu}`, () => this.tasks.runAs(idle, () => this.klp_update_patch_state?.(idle))));
   }
 
   /**
@@ -195,7 +196,7 @@ export class Kernel {
     // again if it sleeps interruptibly and says what it then does
     const wake = task.kthread ? task.onWake : (task.onWake ?? (() => this.klp_update_patch_state?.(task)));
     if (!wake) return;
-    this.sched.queue_work(new WorkStruct(`wake/${task.pid}`, () => this.tasks.runAs(task, wake)));
+    this.workqueue.queue_work(new WorkStruct(`wake/${task.pid}`, () => this.tasks.runAs(task, wake)));
   }
 
   /**
@@ -218,41 +219,6 @@ export class Kernel {
     } finally {
       this.tasks.exit(task);
     }
-  }
-
-  private idleKworker(): Task {
-    let w = this.kworkers.find((t) => !this.busyKworkers.has(t));
-    if (!w) {
-      w = this.tasks.spawn(`kworker/0:${this.kworkers.length + 1}`, { kthread: true, parent: this.kworkers[0] });
-      this.kworkers.push(w);
-    }
-    return w;
-  }
-
-  /** process_one_work(): run a work item on a free kworker; a sleeping one keeps its worker */
-  private runWork(work: WorkStruct): void {
-    const worker = this.idleKworker();
-    const result = this.tasks.runAs(worker, () => work.func(work));
-    if (!result) return;
-    // a generator: it runs until it yields a sleep, and resumes when the sleep is over
-    const gen = result;
-    const depth = worker.stack.length;
-    this.busyKworkers.add(worker);
-    let timer: { cancelled: boolean } | undefined;
-    const step = () => {
-      if (timer) timer.cancelled = true;
-      timer = undefined;
-      const r = this.tasks.runAs(worker, () => gen.next());
-      if (r.done) {
-        worker.stack.length = depth;
-        this.busyKworkers.delete(worker);
-        work.running = undefined;
-        return;
-      }
-      timer = this.sched.addTimer(r.value.sleepNs, step);
-    };
-    work.running = { resume: step };
-    step();
   }
 
   /**

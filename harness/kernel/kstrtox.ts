@@ -74,11 +74,3 @@ export function kstrtoint(s: string, base = 0): IntResult {
   if (v < -0x80000000n || v > 0x7fffffffn) return { ok: false, value: 0, err: -ERANGE };
   return { ok: true, value: Number(v), err: 0 };
 }
-
-/** kstrtouint() */
-export function kstrtouint(s: string, base = 0): IntResult {
-  const v = kstrtoull(s[0] === '+' ? s.slice(1) : s, base);
-  if (typeof v === 'number') return { ok: false, value: 0, err: v };
-  if (v > 0xffffffffn) return { ok: false, value: 0, err: -ERANGE };
-  return { ok: true, value: Number(v), err: 0 };
-}

@@ -2,8 +2,8 @@
  * Module parameters (kernel/params.c): typed values set from the insmod command line and,
  * when the permission allows, through /sys/module/<mod>/parameters/<name>.
  */
-import { EINVAL, ENOSPC } from './errno.js';
-import { kstrtobool, kstrtoint, kstrtouint } from './kstrtox.js';
+import { EINVAL } from './errno.js';
+import { kstrtobool, kstrtoint } from './kstrtox.js';
 
 export interface KernelParamOps<T> {
   /** parse a value; a negative errno on failure */
@@ -45,15 +45,6 @@ export const param_ops_int: KernelParamOps<number> = {
   get: (v) => `${v}\n`,
 };
 
-export const param_ops_uint: KernelParamOps<number> = {
-  set(val) {
-    if (val === undefined) return -EINVAL;
-    const r = kstrtouint(val, 0);
-    return r.ok ? { value: r.value } : r.err;
-  },
-  get: (v) => `${v}\n`,
-};
-
 export const param_ops_bool: KernelParamOps<boolean> = {
   // "No equals means set": `insmod m.ko flag` is flag=1
   set(val) {
@@ -64,28 +55,6 @@ export const param_ops_bool: KernelParamOps<boolean> = {
 };
 
 /** param_set_charp() prints why it refuses a long string (through the caller's log) */
-export function param_ops_charp_for(name: string, log: (msg: string) => void): KernelParamOps<string | null> {
-  return {
-    ...param_ops_charp,
-    set(val) {
-      if (val !== undefined && val.length > 1024) {
-        log(`${name}: string parameter too long\n`);
-        return -ENOSPC;
-      }
-      return param_ops_charp.set(val, null);
-    },
-  };
-}
-
-export const param_ops_charp: KernelParamOps<string | null> = {
-  set(val) {
-    if (val === undefined) return -EINVAL;
-    if (val.length > 1024) return -ENOSPC;
-    return { value: val };
-  },
-  get: (v) => `${v ?? '(null)'}\n`,
-};
-
 /** module_param_array(name, int, &count, perm): "1,2,3" up to `max` elements */
 export function param_array_int(max: number, log: (msg: string) => void, name: string): KernelParamOps<number[]> {
   return {

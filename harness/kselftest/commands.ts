@@ -33,14 +33,6 @@ export interface ScriptOptions {
   version?: string;
 }
 
-/** node:util parseArgs option specs, for the CLI's declarative entries */
-export const SCRIPT_OPTIONS = {
-  model: { type: 'string' },
-  version: { type: 'string' },
-} as const;
-export const IMPORT_OPTIONS = { ...SCRIPT_OPTIONS, out: { type: 'string' } } as const;
-export const EXPORT_OPTIONS = { out: { type: 'string' } } as const;
-
 export const isScriptPath = (p: string) => p.endsWith('.sh');
 
 /** bad input: one line, exit status 2 */

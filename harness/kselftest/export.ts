@@ -13,21 +13,10 @@
  * they run). Elsewhere such a value (a count of 0) stays literal, as upstream writes it.
  */
 import { isMap, isSeq, parseDocument, type Node } from 'yaml';
-import type { FunctionsFlavour } from '../selftest/functions.js';
 import type { Suite } from '../selftest/suite.js';
 import { parse } from '../selftest/shell/interpreter.js';
 import type { Command, List } from '../selftest/shell/ast.js';
 import { literal } from './script.js';
-
-/** how a dialect's scripts start a test */
-const TEST_START: Record<FunctionsFlavour, (title: string) => string[]> = {
-  mainline: (t) => [`start_test ${dq(t)}`],
-  'v1-2025': (t) => [`start_test ${dq(t)}`],
-  'poc-2023': (t) => [`start_test ${dq(t)}`],
-  'v6.1': (t) => [`start_test ${dq(t)}`],
-  // before start_test existed, a test printed its title and cleared the log
-  'v5.5': (t) => [`echo -n ${dq(`TEST: ${t} ... `)}`, 'dmesg -C'],
-};
 
 /** a double-quoted bash word whose expansion is `text` */
 export function dq(text: string): string {
@@ -160,7 +149,7 @@ export interface ExportInput {
 }
 
 export function exportScript({ suite, goldens, runtime, comments }: ExportInput): string {
-  const flavour = suite.model.dialect.flavour;
+  const { testStart } = suite.model.dialect;
   const out: string[] = ['#!/bin/bash', '# SPDX-License-Identifier: GPL-2.0'];
   if (suite.description) out.push(`#`, `# ${suite.description}`);
   out.push('', '. $(dirname $0)/functions.sh', '');
@@ -173,7 +162,7 @@ export function exportScript({ suite, goldens, runtime, comments }: ExportInput)
   const writeTest = (i: number) => {
     const t = suite.tests[i];
     const before = commentLines(comments?.tests[i]);
-    out.push('', ...before, ...(before.length ? [''] : []), ...TEST_START[flavour](t.title), '');
+    out.push('', ...before, ...(before.length ? [''] : []), ...testStart.scriptLines(t.title), '');
     t.steps.forEach((s, n) => {
       out.push(...commentLines(comments?.steps[i]?.[n]), s.source);
       for (const a of assignmentsOf(s.source)) {

@@ -3,12 +3,13 @@
  * it, atomic replace's nops, and the module loader hooks klp_module_coming/going.
  */
 import { EBUSY, EINVAL, ENODEV, ENOENT } from '../kernel/errno.js';
+import { kstrtobool } from '../kernel/kstrtox.js';
 import { kobject_add, kobject_del } from '../kernel/kobject.js';
 import type { Module } from '../kernel/module.js';
 import { ModuleState } from '../kernel/module.js';
 import { KERN_ERR, KERN_NOTICE, KERN_WARNING } from '../kernel/printk.js';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED } from '../kernel/sched.js';
-import { WorkStruct } from '../kernel/timer.js';
+import { WorkStruct } from '../kernel/workqueue.js';
 import {
   klp_post_patch_callback,
   klp_post_unpatch_callback,
@@ -16,7 +17,9 @@ import {
   klp_pre_unpatch_callback,
 } from './callbacks.js';
 import { Klp } from './klp.js';
+import type { KlpModel } from './model.js';
 import { ShadowTable } from './shadow.js';
+import { klp_is_patch_compatible } from './state.js';
 import {
   klp_for_each_func,
   klp_for_each_func_static,
@@ -34,6 +37,8 @@ import { SYSFS_KLP_DIR, klp_object_attrs, klp_patch_attrs } from './sysfs.js';
 import {
   TRANSITION_DEBUG_SITES,
   klp_cancel_transition,
+  klp_force_transition,
+  klp_reverse_transition,
   klp_init_transition,
   klp_start_transition,
   klp_copy_process,
@@ -101,7 +106,7 @@ function klp_init_object_loaded(klp: Klp, patch: klp_patch, obj: klp_object): nu
 }
 
 /** klp_free_object_loaded(): the module is gone; its addresses are stale */
-export function klp_free_object_loaded(obj: klp_object): void {
+function klp_free_object_loaded(obj: klp_object): void {
   obj.mod = null;
   for (const func of klp_for_each_func(obj)) {
     func.old_func = null;
@@ -145,7 +150,7 @@ export function klp_init_object_early(patch: klp_patch, obj: klp_object): void {
 }
 
 /** klp_init_patch_early(): the dynamic lists, from the static arrays */
-function klp_init_patch_early(patch: klp_patch): void {
+function klp_init_patch_early(klp: Klp, patch: klp_patch): void {
   patch.obj_list = [];
   patch.enabled = false;
   patch.forced = false;
@@ -153,6 +158,7 @@ function klp_init_patch_early(patch: klp_patch): void {
     klp_init_object_early(patch, obj);
     for (const func of klp_for_each_func_static(obj)) obj.func_list!.push(func);
   }
+  if (klp.policy.klp_init_patch_early_adds_to_list) klp.klp_patches.push(patch);
 }
 
 /** klp_find_object(): the new patch's object for an old one (vmlinux matches vmlinux) */
@@ -200,7 +206,10 @@ function klp_add_nops(klp: Klp, patch: klp_patch): number {
 }
 
 function klp_init_patch(klp: Klp, patch: klp_patch): number {
-  const dir = kobject_add(klp.k, SYSFS_KLP_DIR, patch.mod.name, klp_patch_attrs(klp, patch));
+  const dir = kobject_add(klp.k, SYSFS_KLP_DIR, patch.mod.name, klp_patch_attrs(klp, patch, {
+    enabled_store: (buf) => enabled_store(klp, patch, buf),
+    force_store: (buf) => force_store(klp, patch, buf),
+  }));
   if (typeof dir === 'number') return dir;
   patch.kobj_path = dir;
   if (patch.replace) {
@@ -211,8 +220,7 @@ function klp_init_patch(klp: Klp, patch: klp_patch): number {
     const ret = klp_init_object(klp, patch, obj);
     if (ret) return ret;
   }
-  // (split-2020 puts the patch on the list early)
-  if (!klp.klp_patches.includes(patch)) klp.klp_patches.push(patch);
+  if (!klp.policy.klp_init_patch_early_adds_to_list) klp.klp_patches.push(patch);
   return 0;
 }
 
@@ -233,7 +241,7 @@ function __klp_free_objects(klp: Klp, patch: klp_patch, nops_only: boolean): voi
     patch.obj_list!.splice(patch.obj_list!.indexOf(obj), 1);
     kobject_del(klp.k, obj.kobj_path);
     obj.kobj_path = undefined;
-    klp.model.object_freed?.(klp, patch, obj);
+    klp.policy.klp_kobj_release_object?.(patch, obj);
   }
 }
 
@@ -258,7 +266,7 @@ function klp_free_patch_finish(klp: Klp, patch: klp_patch): void {
  */
 export function klp_free_patch_async(klp: Klp, patch: klp_patch): void {
   klp_free_patch_start(klp, patch);
-  klp.k.sched.queue_work(new WorkStruct('klp_free_patch_work_fn', () => klp_free_patch_finish(klp, patch)));
+  klp.k.workqueue.queue_work(new WorkStruct('klp_free_patch_work_fn', () => klp_free_patch_finish(klp, patch)));
 }
 
 export function klp_free_replaced_patches_async(klp: Klp, new_patch: klp_patch): void {
@@ -288,12 +296,39 @@ export function __klp_disable_patch(klp: Klp, patch: klp_patch): number {
   if (!patch.enabled) return -EINVAL;
   if (klp.klp_transition_patch) return -EBUSY;
   klp_init_transition(klp, patch, KLP_TRANSITION_UNPATCHED);
-  klp.model.disable_states?.(klp, patch);
+  klp.policy.__klp_disable_patch_after_init_transition?.(patch);
   for (const obj of klp_for_each_object(patch)) if (obj.patched) klp_pre_unpatch_callback(klp, obj);
   klp_start_transition(klp);
   patch.enabled = false;
   klp_try_complete_transition(klp);
   return 0;
+}
+
+/** enabled_store(): disable, or reverse the transition in progress; never re-enable */
+function enabled_store(klp: Klp, patch: klp_patch, buf: string): number {
+  const enabled = kstrtobool(buf);
+  if (typeof enabled === 'number') return enabled;
+  let ret = 0;
+  if (patch.enabled === enabled) {
+    ret = -EINVAL; // already in the requested state
+  } else {
+    const blocked = klp.policy.enabled_store_check?.(patch);
+    if (blocked) ret = blocked;
+    else if (patch === klp.klp_transition_patch) klp_reverse_transition(klp);
+    else if (!enabled) ret = __klp_disable_patch(klp, patch);
+    else ret = -EINVAL;
+  }
+  return ret ? ret : buf.length;
+}
+
+/** force_store(): a false value succeeds without doing anything */
+function force_store(klp: Klp, patch: klp_patch, buf: string): number {
+  const val = kstrtobool(buf);
+  if (typeof val === 'number') return val;
+  if (!val) return buf.length;
+  if (patch !== klp.klp_transition_patch) return -EINVAL;
+  klp_force_transition(klp);
+  return buf.length;
 }
 
 /** __klp_enable_patch(): pre_patch callbacks, patch the loaded objects, start the transition */
@@ -302,12 +337,11 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
   if (patch.enabled) return -EINVAL;
   pr_notice(klp, `enabling patch '${patch.mod.name}'\n`);
   klp_init_transition(klp, patch, KLP_TRANSITION_PATCHED);
-  // the states proposals run their per-state callbacks here, before any object is patched
-  let ret = klp.model.enable_states?.(klp, patch) ?? 0;
+  let ret = klp.policy.__klp_enable_patch_after_init_transition?.(patch) ?? 0;
   if (!ret) {
     for (const obj of klp_for_each_object(patch)) {
       if (!klp_is_object_loaded(obj)) continue;
-      ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
+      ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
       if (ret) break;
       ret = klp_pre_patch_callback(klp, obj);
       if (ret) {
@@ -317,7 +351,7 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
       ret = klp_patch_object(klp, obj);
       if (ret) {
         pr_warn(klp, `failed to patch object '${klp_object_name(obj)}'\n`);
-        klp.model.enable_states_failed?.(klp, patch);
+        klp.policy.__klp_enable_patch_patch_failed?.(patch);
         break;
       }
     }
@@ -338,8 +372,7 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
  * its sysfs tree, and starts the patching transition.
  */
 export function klp_enable_patch(klp: Klp, patch: klp_patch): number {
-  // split-2020 validates its own patch layout and refuses while another patch is busy
-  const early = klp.model.enable_patch_prepare?.(klp, patch) ?? 0;
+  const early = klp.policy.klp_enable_patch_start?.(patch) ?? 0;
   if (early) return early;
   if (!patch || !patch.mod || !patch.objs) return -EINVAL;
   for (const obj of klp_for_each_object_static(patch)) if (!obj.funcs) return -EINVAL;
@@ -351,14 +384,14 @@ export function klp_enable_patch(klp: Klp, patch: klp_patch): number {
     pr_warn(klp, "This architecture doesn't have support for the livepatch consistency model.\n");
     pr_warn(klp, 'The livepatch transition may never complete.\n');
   }
-  if (!klp.model.klp_is_patch_compatible(klp, patch)) {
+  const compatible = klp.policy.klp_is_patch_compatible?.(patch) ?? klp_is_patch_compatible(klp, patch);
+  if (!compatible) {
     pr_err(klp, `Livepatch patch (${patch.mod.name}) is not compatible with the already installed livepatches.\n`);
     return -EINVAL;
   }
   if (!klp.k.modules.try_module_get(patch.mod)) return -ENODEV;
-  klp_init_patch_early(patch);
-  // split-2020 loads the per-object livepatch modules here
-  let ret = klp.model.enable_patch_early?.(klp, patch) ?? 0;
+  klp_init_patch_early(klp, patch);
+  let ret = klp.policy.klp_enable_patch_after_init_early?.(patch) ?? 0;
   if (!ret) ret = klp_init_patch(klp, patch);
   if (!ret) ret = __klp_enable_patch(klp, patch);
   if (ret) {
@@ -382,11 +415,43 @@ function klp_cleanup_module_patches_limited(klp: Klp, mod: Module, limit: klp_pa
       pr_notice(klp, `reverting patch '${patch.mod.name}' on unloading module '${obj.name}'\n`);
       klp_unpatch_object(klp, obj);
       klp_post_unpatch_callback(klp, obj);
-      klp.model.object_post_unpatch?.(klp, obj);
+      klp.policy.klp_post_unpatch_callback_after?.(obj);
       klp_free_object_loaded(obj);
+      klp.policy.klp_cleanup_module_patches_limited_after_free?.(patch, obj);
       break;
     }
   }
+}
+
+/**
+ * klp_module_coming()'s work on one object bound to the coming module: `init` resolves it,
+ * then it is applied and its callbacks run, with the kernel's messages. An errno leaves the
+ * unwinding to the caller. Exported for a model whose objects arrive on their own, bound
+ * to a module that is coming.
+ */
+export function klp_module_coming_apply_object(klp: Klp, patch: klp_patch, obj: klp_object, init: () => number): number {
+  let ret = init();
+  if (ret) {
+    pr_warn(klp, `failed to initialize patch '${patch.mod.name}' for module '${obj.name}' (${ret})\n`);
+    return ret;
+  }
+  pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${obj.name}'\n`);
+  ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
+  if (ret) return ret;
+  ret = klp_pre_patch_callback(klp, obj);
+  if (ret) {
+    pr_warn(klp, `pre-patch callback failed for object '${obj.name}'\n`);
+    return ret;
+  }
+  ret = klp_patch_object(klp, obj);
+  if (ret) {
+    pr_warn(klp, `failed to apply patch '${patch.mod.name}' to module '${obj.name}' (${ret})\n`);
+    klp_post_unpatch_callback(klp, obj);
+    return ret;
+  }
+  // a patch in transition gets its post_patch when the transition completes
+  if (patch !== klp.klp_transition_patch) klp_post_patch_callback(klp, obj);
+  return 0;
 }
 
 /** klp_module_coming(): patch a module that is being loaded, before its init runs */
@@ -396,34 +461,21 @@ export function klp_module_coming(klp: Klp, mod: Module): number {
     pr_err(klp, 'vmlinux.ko: invalid module name\n');
     return -EINVAL;
   }
-  if (klp.model.module_coming) return klp.model.module_coming(klp, mod);
   // every module must know klp_module_coming ran: any later patch may target it
   mod.klp_alive = true;
+  const early = klp.policy.klp_module_coming_before_walk?.(mod) ?? 0;
+  if (early) {
+    mod.klp_alive = false;
+    return early;
+  }
   for (const patch of klp.klp_patches) {
     for (const obj of klp_for_each_object(patch)) {
       if (!klp_is_module(obj) || obj.name !== mod.name) continue;
+      // bound already: whoever bound it applied it too
+      if (obj.mod) break;
       obj.mod = mod;
-      let ret = klp_init_object_loaded(klp, patch, obj);
-      if (ret) {
-        pr_warn(klp, `failed to initialize patch '${patch.mod.name}' for module '${mod.name}' (${ret})\n`);
-        return klp_module_coming_err(klp, mod, patch, obj, ret);
-      }
-      pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${mod.name}'\n`);
-      ret = klp.model.object_pre_patch?.(klp, obj) ?? 0;
+      const ret = klp_module_coming_apply_object(klp, patch, obj, () => klp_init_object_loaded(klp, patch, obj));
       if (ret) return klp_module_coming_err(klp, mod, patch, obj, ret);
-      ret = klp_pre_patch_callback(klp, obj);
-      if (ret) {
-        pr_warn(klp, `pre-patch callback failed for object '${obj.name}'\n`);
-        return klp_module_coming_err(klp, mod, patch, obj, ret);
-      }
-      ret = klp_patch_object(klp, obj);
-      if (ret) {
-        pr_warn(klp, `failed to apply patch '${patch.mod.name}' to module '${mod.name}' (${ret})\n`);
-        klp_post_unpatch_callback(klp, obj);
-        return klp_module_coming_err(klp, mod, patch, obj, ret);
-      }
-      // a patch in transition gets its post_patch when the transition completes
-      if (patch !== klp.klp_transition_patch) klp_post_patch_callback(klp, obj);
       break;
     }
   }
@@ -442,7 +494,6 @@ function klp_module_coming_err(klp: Klp, mod: Module, patch: klp_patch, obj: klp
 export function klp_module_going(klp: Klp, mod: Module): void {
   if (mod.state !== ModuleState.MODULE_STATE_GOING && mod.state !== ModuleState.MODULE_STATE_COMING) return;
   mod.klp_alive = false;
-  if (klp.model.module_going) return klp.model.module_going(klp, mod);
   klp_cleanup_module_patches_limited(klp, mod, null);
 }
 
@@ -451,7 +502,7 @@ export function klp_module_going(klp: Klp, mod: Module): void {
  * klp_init(): the livepatch core at boot: /sys/kernel/livepatch, the module loader hooks,
  * the points where the kernel switches tasks by itself, and the pr_debug callsites.
  */
-export function klp_init(k: Klp['k'], model: Klp['model']): Klp {
+export function klp_init(k: Klp['k'], model: KlpModel): Klp {
   const klp = new Klp(k, model, klp_transition_work_fn);
   klp.shadow = new ShadowTable();
   k.vfs.mkdirs(SYSFS_KLP_DIR);

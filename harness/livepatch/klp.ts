@@ -4,17 +4,17 @@
  * simulated kernel, and the core's functions take it as their first argument.
  */
 import type { Kernel } from '../kernel/kernel.js';
-import type { KFunc } from '../kernel/kallsyms.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
-import { DelayedWork } from '../kernel/timer.js';
+import { DelayedWork } from '../kernel/workqueue.js';
 import type { klp_object, klp_patch } from './livepatch.js';
-import type { KlpModel } from './model.js';
+import type { KFunc } from '../kernel/kallsyms.js';
+import type { KlpModel, KlpPolicy } from './model.js';
 import type { klp_ops } from './patch.js';
 import type { ShadowTable } from './shadow.js';
 
 export type ObjectCallback = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_unpatch';
 
-/** What an observer hears of the core: the calls an ftrace of callbacks.ts would show. */
+/** What an observer hears of the core: the calls an ftrace of the livepatch core would show. */
 export interface KlpObserver {
   /** a per-object callback point was reached for a loaded object (ret: pre_patch's result) */
   objectCallback(kind: ObjectCallback, obj: klp_object, ret: number): void;
@@ -35,14 +35,17 @@ export class Klp {
   /** does the architecture have reliable stack traces (x86_64 with ORC: yes) */
   have_reliable_stack = true;
   shadow!: ShadowTable;
+  /** the kernel model's rules for this machine, with the state they keep */
+  readonly policy: KlpPolicy;
   /** an observer outside the core (the explorer's invariants); null on a plain machine */
   observer: KlpObserver | null = null;
 
   constructor(
     readonly k: Kernel,
-    readonly model: KlpModel,
+    model: KlpModel,
     transitionWork: (klp: Klp) => void,
   ) {
     this.klp_transition_work = new DelayedWork('klp_transition_work_fn', () => transitionWork(this));
+    this.policy = model.attach(this);
   }
 }

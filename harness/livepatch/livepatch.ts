@@ -1,7 +1,8 @@
 /**
  * include/linux/livepatch.h: the structures a livepatch module fills in, plus the fields
  * the core keeps in them. Module mirrors build these exactly as the C modules do; fields
- * marked internal are the core's.
+ * marked internal are the core's. A model that adds fields declares them in its folder
+ * (harness/livepatch/models/<model>/fields.ts).
  */
 import type { KFunc } from '../kernel/kallsyms.js';
 import type { Module } from '../kernel/module.js';
@@ -40,12 +41,6 @@ export interface klp_object {
   name?: string | null;
   funcs?: klp_func[] | null;
   callbacks?: klp_callbacks;
-  /** split-2020: the main livepatch's name (every object carries it) */
-  patch_name?: string;
-  /** split-2020: the livepatch module that holds this object (obj->mod in the series) */
-  lp_mod?: Module;
-  /** shadow-gc-2022: the shadow variable types this object uses */
-  shadow_types?: import('./shadow_types.js').klp_shadow_type[];
 
   // internal
   func_list?: klp_func[];
@@ -57,36 +52,11 @@ export interface klp_object {
   kobj_path?: string;
 }
 
-/**
- * Per-state callbacks of the states proposals. v1-2025 names them pre_patch, post_patch,
- * pre_unpatch and post_unpatch; poc-2023 names them setup, enable, disable and release.
- * A model reads the names of its series.
- */
-export interface klp_state_callbacks {
-  pre_patch?: (patch: klp_patch, state: klp_state) => number;
-  post_patch?: (patch: klp_patch, state: klp_state) => void;
-  pre_unpatch?: (patch: klp_patch, state: klp_state) => void;
-  post_unpatch?: (patch: klp_patch, state: klp_state) => void;
-  setup?: (patch: klp_patch, state: klp_state) => number;
-  enable?: (patch: klp_patch, state: klp_state) => void;
-  disable?: (patch: klp_patch, state: klp_state) => void;
-  release?: (patch: klp_patch, state: klp_state) => void;
-  /** frees the state's shadow variables when the state goes (is_shadow) */
-  shadow_dtor?: ((obj: object, shadow_data: import('./shadow.js').ShadowData) => void) | null;
-  /** internal: pre_patch (setup) ran without error, so post_unpatch (release) may run */
-  pre_patch_succeeded?: boolean;
-}
-
 export interface klp_state {
   id: number;
-  /** mainline: compatibility is by version; the proposals drop it for block_disable */
+  /** compatibility with the installed patches is by version */
   version?: number;
   data?: unknown;
-  callbacks?: klp_state_callbacks;
-  /** the proposals: refuse to disable a patch with this state, or to replace it by one without */
-  block_disable?: boolean;
-  /** the proposals: shadow variables with this id live and die with the state */
-  is_shadow?: boolean;
 }
 
 export interface klp_patch {
@@ -96,10 +66,6 @@ export interface klp_patch {
   states?: klp_state[] | null;
   /** atomic replace: a cumulative patch that replaces every other patch */
   replace?: boolean;
-  /** split-2020: the one vmlinux object; the module objects come in their own modules */
-  obj?: klp_object;
-  /** split-2020: the modules this patch may patch, each through `<patch>__<module>` */
-  obj_names?: Array<string | null>;
 
   // internal
   obj_list?: klp_object[];

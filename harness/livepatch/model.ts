@@ -1,54 +1,78 @@
 /**
- * A kernel model is a policy beside the shared livepatch core: the mainline rules, or
- * those of a proposed patch series. The core calls the policy at the points where the
- * series change the kernel's code; everything else is shared.
+ * A kernel model's livepatch side: the mainline rules, or those of a proposed patch series,
+ * attached to one machine. attach() returns the policy for that machine, which keeps
+ * whatever state the series adds (a static of its C code) for that machine only.
+ *
+ * The core calls the policy at the points where the series change the kernel's code. Each
+ * hook is named after the kernel function it sits in and the point in it, and does nothing
+ * in mainline; everything else is the core's, written once for every model.
  */
-import type { Klp } from './klp.js';
 import type { Module } from '../kernel/module.js';
+import type { Klp } from './klp.js';
 import type { klp_object, klp_patch } from './livepatch.js';
 
 export interface KlpModel {
   readonly name: string;
-  /** klp_is_patch_compatible(): may this patch be enabled next to the installed ones? */
-  klp_is_patch_compatible(klp: Klp, patch: klp_patch): boolean;
+  /** the policy for one machine's livepatch core */
+  attach(klp: Klp): KlpPolicy;
+}
+
+export interface KlpPolicy {
+  /** klp_is_patch_compatible(), replacing mainline's rule: may this patch join the installed ones? */
+  klp_is_patch_compatible?(patch: klp_patch): boolean;
+
   /**
    * enabled_store(), after the "already in the requested state" check: a negative errno
-   * refuses the write (block_disable in the states proposals); 0 lets it through.
+   * refuses the write; 0 lets it through.
    */
-  enabled_store_check?(klp: Klp, patch: klp_patch): number;
+  enabled_store_check?(patch: klp_patch): number;
 
-  // Where the states proposals hook per-state callbacks into the shared flow. Each is
-  // called at the point named, and does nothing in mainline.
+  /** klp_enable_patch(), first: checks of the patch's own layout; an errno fails the enable */
+  klp_enable_patch_start?(patch: klp_patch): number;
+  /** klp_init_patch_early() puts the patch on klp_patches, rather than the end of klp_init_patch() */
+  readonly klp_init_patch_early_adds_to_list?: boolean;
+  /** klp_enable_patch(), after klp_init_patch_early(): an errno fails the enable */
+  klp_enable_patch_after_init_early?(patch: klp_patch): number;
 
-  /** __klp_enable_patch(), after klp_init_transition(): a negative errno fails the enable */
-  enable_states?(klp: Klp, patch: klp_patch): number;
+  /** __klp_enable_patch(), after klp_init_transition(): an errno fails the enable */
+  __klp_enable_patch_after_init_transition?(patch: klp_patch): number;
   /** __klp_enable_patch(), when patching an object failed, before "failed to enable patch" */
-  enable_states_failed?(klp: Klp, patch: klp_patch): void;
+  __klp_enable_patch_patch_failed?(patch: klp_patch): void;
   /** __klp_disable_patch(), after klp_init_transition() */
-  disable_states?(klp: Klp, patch: klp_patch): void;
-  /** klp_complete_transition(), replace && PATCHED, after the nops are discarded */
-  complete_replaced_states?(klp: Klp, patch: klp_patch): void;
-  /** klp_complete_transition(), after the per-object post callbacks */
-  complete_states?(klp: Klp, patch: klp_patch, target: number): void;
+  __klp_disable_patch_after_init_transition?(patch: klp_patch): void;
+  /** klp_complete_transition(), atomic replace done: after the nops are discarded */
+  klp_complete_transition_after_discard_nops?(patch: klp_patch): void;
+  /** klp_complete_transition(), after the objects' post callbacks */
+  klp_complete_transition_after_post_callbacks?(patch: klp_patch, target: number): void;
+
+  /** before an object's pre_patch callback (enable and module load): an errno fails it */
+  klp_pre_patch_callback_before?(obj: klp_object): number;
+  /** after an object's post_unpatch callback (unpatching complete and module removal) */
+  klp_post_unpatch_callback_after?(obj: klp_object): void;
 
   /**
-   * Before a loaded object's pre_patch callback, at enable and when its module comes (the
-   * shadow-gc series registers the object's shadow types here); an errno fails it.
+   * klp_module_coming(), before the walk over klp_patches: bring in objects for the module.
+   * An object this binds to the module (obj.mod set) counts as applied, and the walk leaves
+   * it alone. An errno refuses the module.
    */
-  object_pre_patch?(klp: Klp, obj: klp_object): number;
-  /** After an object's post_unpatch callback, at unpatching completion and when its module goes */
-  object_post_unpatch?(klp: Klp, obj: klp_object): void;
+  klp_module_coming_before_walk?(mod: Module): number;
+  /** klp_cleanup_module_patches_limited(), after an object of the going module is reverted and its addresses dropped */
+  klp_cleanup_module_patches_limited_after_free?(patch: klp_patch, obj: klp_object): void;
+  /** the release of an object's kobject (klp_kobj_release_object()) */
+  klp_kobj_release_object?(patch: klp_patch, obj: klp_object): void;
+}
 
-  // split-2020: livepatch modules per object, loaded and removed with their targets.
-
-  /** klp_enable_patch(), first: the series' own checks (and its patch layout); an errno fails it */
-  enable_patch_prepare?(klp: Klp, patch: klp_patch): number;
-  /** klp_enable_patch(), after klp_init_patch_early(): load what belongs to the patch */
-  enable_patch_early?(klp: Klp, patch: klp_patch): number;
-  /** replaces klp_module_coming()'s walk over the patches (klp_alive is the model's to set) */
-  module_coming?(klp: Klp, mod: Module): number;
-  /** replaces klp_module_going()'s walk over the patches */
-  module_going?(klp: Klp, mod: Module): void;
-  /** an object's kobject was released */
-  object_freed?(klp: Klp, patch: klp_patch, obj: klp_object): void;
+/**
+ * A problem the posted code is known to have, modelled as posted: what review found, or
+ * what a test would trip over. The explorer reads these to tell a known hazard from a new one.
+ */
+export interface KnownHazard {
+  /** short and stable, for reports: `shadow-register-double-alloc` */
+  readonly id: string;
+  /** what goes wrong, in one or two sentences */
+  readonly summary: string;
+  /** where in the modelled code (function names), so a reader can find it */
+  readonly where: string;
+  /** the explorer's invariant it breaks, when the explorer sees it (harness/explore/invariants.ts) */
+  readonly invariant?: string;
 }

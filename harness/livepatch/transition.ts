@@ -55,7 +55,7 @@ export function klp_complete_transition(klp: Klp): void {
   if (patch.replace && klp.klp_target_state === KLP_TRANSITION_PATCHED) {
     klp_unpatch_replaced_patches(klp, patch);
     klp_discard_nops(klp, patch);
-    klp.model.complete_replaced_states?.(klp, patch);
+    klp.policy.klp_complete_transition_after_discard_nops?.(patch);
   }
 
   if (klp.klp_target_state === KLP_TRANSITION_UNPATCHED) {
@@ -72,10 +72,10 @@ export function klp_complete_transition(klp: Klp): void {
     if (klp.klp_target_state === KLP_TRANSITION_PATCHED) klp_post_patch_callback(klp, obj);
     else if (klp.klp_target_state === KLP_TRANSITION_UNPATCHED) {
       klp_post_unpatch_callback(klp, obj);
-      klp.model.object_post_unpatch?.(klp, obj);
+      klp.policy.klp_post_unpatch_callback_after?.(obj);
     }
   }
-  klp.model.complete_states?.(klp, patch, klp.klp_target_state);
+  klp.policy.klp_complete_transition_after_post_callbacks?.(patch, klp.klp_target_state);
 
   k.printk(KERN_NOTICE, `livepatch: '${patchName(klp)}': ${direction(klp)} complete\n`);
 
@@ -213,7 +213,7 @@ export function klp_try_complete_transition(klp: Klp): void {
   if (!complete) {
     if (klp.klp_signals_cnt && !(klp.klp_signals_cnt % SIGNALS_TIMEOUT)) klp_send_signals(klp);
     klp.klp_signals_cnt++;
-    k.sched.schedule_delayed_work(klp.klp_transition_work, roundJiffiesRelativeNs(klp, HZ));
+    k.workqueue.schedule_delayed_work(klp.klp_transition_work, roundJiffiesRelativeNs(klp, HZ));
     return;
   }
 

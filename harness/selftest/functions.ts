@@ -4,6 +4,7 @@
  * up to 601 tries, 0.1 s of virtual time apart) and dies with the shell helper's message.
  */
 import type { ToolResult } from '../userspace/kmod.js';
+import { loadLogLine, type FunctionsDialect } from './dialect.js';
 import { ShellExit, type CommandImpl, type CommandIO } from './shell/host.js';
 
 export const MAX_RETRIES = 600;
@@ -13,6 +14,7 @@ export const SYSFS_KLP_DIR = `${SYSFS_KERNEL_DIR}/livepatch`;
 export const SYSFS_DEBUG_DIR = `${SYSFS_KERNEL_DIR}/debug`;
 export const SYSFS_KPROBES_DIR = `${SYSFS_DEBUG_DIR}/kprobes`;
 export const SYSFS_TRACING_DIR = `${SYSFS_KERNEL_DIR}/tracing`;
+export const SYSFS_MODULE_DIR = '/sys/module';
 
 /** the variables functions.sh defines, visible to every step */
 export const FUNCTIONS_VARIABLES: Record<string, string> = {
@@ -46,24 +48,26 @@ export interface HelperContext {
   dmesg(): string;
   /** where start_test keeps the canary line (LAST_DMESG) */
   lastDmesg: string | undefined;
-  /** the 6.1-era start_test saves the log instead: how many lines it had */
+  /** a start_test that saves the log (6.1) or clears it (5.5) instead: how many lines it had */
   savedDmesgLines?: number;
-  /** which functions.sh: mainline's, or the one a proposal was written against */
-  flavour: FunctionsFlavour;
+  /** which functions.sh: mainline's of some version, or the one a proposal was written against */
+  dialect: FunctionsDialect;
 }
 
-/**
- * The functions.sh versions the models' scripts use:
- * - mainline: 7.3, `insmod test_modules/X.ko`;
- * - v1-2025: 6.13 plus the series' helpers (read_module_param, write_module_param,
- *   disable_lp_nowait, check_object_patched) and $SYSFS_MODULE_DIR;
- * - poc-2023: the 6.7-era `modprobe X` version plus the POC's helpers;
- * - v6.1: the `modprobe X` version whose start_test saves dmesg and check_result keeps
- *   the lines `comm -13` finds new, instead of looking for a canary;
- * - v5.5: no start_test yet: a test prints its title and clears the log (`dmesg -C`),
- *   and check_result drops lines with 'tainting' only.
- */
-export type FunctionsFlavour = 'mainline' | 'v1-2025' | 'poc-2023' | 'v6.1' | 'v5.5';
+/** what a dialect's own helpers and test start build on */
+export interface HelperKit {
+  ctx: HelperContext;
+  /** die MSG: log it, print it, exit 1 */
+  die(io: CommandIO, msg: string): never;
+  /** the usage error of a helper called with fewer than n arguments */
+  need(argv: string[], n: number, usage: string, io: CommandIO): void;
+  /** loop_until: up to MAX_RETRIES retries, RETRY_INTERVAL apart */
+  loopUntil(cond: () => boolean): boolean;
+  /** functions.sh keeps the output of the last tool in the global `ret` */
+  setRet(io: CommandIO, value: string): string;
+  check_sysfs_value(mod: string, rel_path: string, expected_value: string, io: CommandIO): void;
+  disable_lp_nowait(mod: string, io: CommandIO): void;
+}
 
 export function loopUntil(ctx: HelperContext, cond: () => boolean): boolean {
   for (let i = 0; ; i++) {
@@ -91,18 +95,14 @@ function captured(r: ToolResult): string {
 }
 
 export function selftestFunctions(ctx: HelperContext): Record<string, CommandImpl> {
-  const flavour = ctx.flavour;
-  const modprobe = flavour === 'poc-2023' || flavour === 'v6.1' || flavour === 'v5.5';
-  const SYSFS_MODULE_DIR = '/sys/module';
-  const modPath = (mod: string) => `test_modules/${mod}.ko`;
-
-  const loadCommand = (mod: string, args: string[]) => (modprobe ? ['modprobe', mod, ...args] : ['insmod', modPath(mod), ...args]);
+  const { dialect } = ctx;
+  const { loading } = dialect;
 
   /** is_livepatch_mod(): the insmod versions die when the module was not built */
   function is_livepatch_mod(mod: string, io: CommandIO): boolean {
-    const info = ctx.tool(['modinfo', modprobe ? mod : modPath(mod)]);
+    const info = ctx.tool(['modinfo', loading.modinfoName(mod)]);
     if (info.status !== 0) {
-      if (!modprobe) die(ctx, io, `Can't find "${modPath(mod)}", try "make"`);
+      if (loading.notBuiltMessage) die(ctx, io, loading.notBuiltMessage(mod));
       return false;
     }
     return /^livepatch:\s+Y$/m.test(info.stdout);
@@ -110,26 +110,22 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
 
   /** assert_mod (modprobe versions): skip when the module is not installed */
   function assert_mod(mod: string, io: CommandIO): void {
-    if (!modprobe) return;
-    if (ctx.tool(['modprobe', '--dry-run', mod]).status !== 0)
-      skip(ctx, io, `unable to load module ${mod}, verify CONFIG_TEST_LIVEPATCH=m and run self-tests as root`);
+    if (!loading.notInstalledMessage) return;
+    if (ctx.tool(['modprobe', '--dry-run', mod]).status !== 0) skip(ctx, io, loading.notInstalledMessage(mod));
   }
 
-  /** functions.sh keeps the output of the last tool in the global `ret` */
   function setRet(io: CommandIO, value: string): string {
     io.shell.setVar('ret', value);
     return value;
   }
 
   function logLoad(mod: string, args: string[]): void {
-    const msg = `% ${loadCommand(mod, []).join(' ')} ${args.join(' ')}`;
-    // ${msg%% }: one trailing space goes, so no arguments means no trailing space
-    ctx.log(msg.endsWith(' ') ? msg.slice(0, -1) : msg);
+    ctx.log(loadLogLine(loading, mod, args));
   }
 
   function __load_mod(mod: string, args: string[], io: CommandIO): void {
     logLoad(mod, args);
-    const ret = setRet(io, captured(ctx.tool(loadCommand(mod, args))));
+    const ret = setRet(io, captured(ctx.tool(loading.command(mod, args))));
     if (ret !== '') die(ctx, io, ret);
     if (!loopUntil(ctx, () => ctx.exists(`/sys/module/${mod}`))) die(ctx, io, `failed to load module ${mod}`);
   }
@@ -161,63 +157,15 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     if (value !== expected_value) die(ctx, io, `Unexpected value in ${path}: ${expected_value} vs. ${value}`);
   }
 
-  /** the helpers each proposal's functions.sh adds */
-  function seriesHelpers(): Record<string, CommandImpl> {
-    const check_object_patched: CommandImpl = ([livepatch_module, objname, expected_value], io) => {
-      need([livepatch_module, objname, expected_value], 3, 'check_object_patched LIVEPATCH OBJECT VALUE', io);
-      check_sysfs_value(livepatch_module, `${objname}/patched`, expected_value, io);
-      return 0;
-    };
-    if (flavour === 'v1-2025')
-      return {
-        check_object_patched,
-        disable_lp_nowait: ([mod], io) => {
-          need([mod], 1, 'disable_lp_nowait MODULE', io);
-          disable_lp_nowait(mod, io);
-          return 0;
-        },
-        read_module_param: ([mod, param], io) => {
-          need([mod, param], 2, 'read_module_param MODULE PARAM', io);
-          const path = `${SYSFS_MODULE_DIR}/${mod}/parameters/${param}`;
-          ctx.log(`% cat ${path}`);
-          const r = ctx.read(path);
-          const val = (r ?? `cat: ${path}: No such file or directory`).replace(/\n+$/, '');
-          // upstream logs $ret here, the global left by the last load or unload, not $val
-          if (val !== '') ctx.log(`${mod}:${param}: ${io.shell.getVar('ret') ?? ''}`);
-          return 0;
-        },
-        write_module_param: ([mod, param, val], io) => {
-          need([mod, param, val], 3, 'write_module_param MODULE PARAM VALUE', io);
-          const path = `${SYSFS_MODULE_DIR}/${mod}/parameters/${param}`;
-          ctx.log(`% echo ${val} > ${path}`);
-          ctx.write(path, val, io);
-          return 0;
-        },
-      };
-    if (flavour === 'poc-2023')
-      return {
-        check_object_patched,
-        read_module_param: ([mod, param], io) => {
-          need([mod, param], 2, 'read_module_param MODULE PARAM', io);
-          const path = `/sys/module/${mod}/parameters/${param}`;
-          ctx.log(`% cat ${path}`);
-          const r = ctx.read(path);
-          const ret = setRet(io, (r ?? `cat: ${path}: No such file or directory`).replace(/\n+$/, ''));
-          if (ret !== '') die(ctx, io, ret);
-          return 0;
-        },
-        set_module_param: ([mod, param, val], io) => {
-          need([mod, param, val], 3, 'set_module_param MODULE PARAM VALUE', io);
-          const path = `/sys/module/${mod}/parameters/${param}`;
-          ctx.log(`% echo ${val} > ${path}`);
-          ctx.write(path, val, io);
-          if (!loopUntil(ctx, () => ctx.read(path)?.replace(/\n+$/, '') === val))
-            die(ctx, io, `failed to set parameter ${param} for ${mod} module to the value ${val}`);
-          return 0;
-        },
-      };
-    return {};
-  }
+  const kit: HelperKit = {
+    ctx,
+    die: (io, msg) => die(ctx, io, msg),
+    need: (argv, n, usage, io) => need(argv, n, usage, io),
+    loopUntil: (cond) => loopUntil(ctx, cond),
+    setRet,
+    check_sysfs_value,
+    disable_lp_nowait,
+  };
 
   function cleanup_tracing(io: CommandIO): void {
     ctx.write(`${SYSFS_TRACING_DIR}/tracing_on`, '0', io);
@@ -273,7 +221,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     load_failing_mod: ([mod, ...args], io) => {
       need([mod], 1, 'load_failing_mod MODULE [ARGS...]', io);
       logLoad(mod, args);
-      const ret = setRet(io, captured(ctx.tool(loadCommand(mod, args))));
+      const ret = setRet(io, captured(ctx.tool(loading.command(mod, args))));
       if (ret === '') die(ctx, io, `${mod} unexpectedly loaded`);
       ctx.log(ret);
       return 0;
@@ -298,7 +246,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
       return 0;
     },
 
-    ...seriesHelpers(),
+    ...dialect.helpers?.(kit),
 
     set_pre_patch_ret: ([mod, ret], io) => {
       need([mod, ret], 2, 'set_pre_patch_ret MODULE VALUE', io);
@@ -311,27 +259,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     },
 
     start_test: ([test = ''], io) => {
-      if (flavour === 'v5.5') {
-        // echo -n "TEST: ... "; dmesg -C
-        io.out(`TEST: ${test} ... `);
-        ctx.tool(['dmesg', '-C']);
-        ctx.savedDmesgLines = 0;
-        return 0;
-      }
-      if (flavour === 'v6.1') {
-        // save_dmesg: check_result later keeps what `comm -13` finds new, the lines after these
-        ctx.savedDmesgLines = ctx.dmesg().split('\n').filter(Boolean).length;
-        io.out(`TEST: ${test} ... `);
-        ctx.log(`===== TEST: ${test} =====`);
-        return 0;
-      }
-      const last_dmesg_msg = `livepatch kselftest timestamp: ${ctx.date()}`;
-      ctx.log(last_dmesg_msg);
-      const find = () => ctx.dmesg().split('\n').find((l) => l.includes(last_dmesg_msg));
-      if (!loopUntil(ctx, () => find() !== undefined)) die(ctx, io, `buffer busy? can't find canary dmesg message: ${last_dmesg_msg}`);
-      ctx.lastDmesg = find();
-      io.out(`TEST: ${test} ... `);
-      ctx.log(`===== TEST: ${test} =====`);
+      dialect.testStart.start(kit, test, io);
       return 0;
     },
 

@@ -16,7 +16,7 @@ export class MachineFs implements VirtualFs {
 
   readFile(path: string): string | FsError {
     const { k } = this.machine;
-    k.sched.runPending();
+    k.workqueue.runPending();
     const r = k.syscall(() => k.vfs.read(path));
     return typeof r === 'number' ? fsError(r) : r;
   }
@@ -24,7 +24,7 @@ export class MachineFs implements VirtualFs {
   openWrite(path: string, _append = false): OpenFile | FsError {
     const { k } = this.machine;
     if (path === '/dev/null') return { write: () => undefined, close: () => {} };
-    k.sched.runPending();
+    k.workqueue.runPending();
     const node = k.syscall(() => k.vfs.openWrite(path));
     if (typeof node === 'number') return fsError(node);
     return {

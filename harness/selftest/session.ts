@@ -8,7 +8,7 @@ import type { KernelModelDefinition } from '../models.js';
 import { insmod, modinfo, modprobe, rmmod, type ToolResult } from '../userspace/kmod.js';
 import { sysctl } from '../userspace/procps.js';
 import { PROGRAMS, type Program } from '../userspace/programs.js';
-import { filterLog, filterNewLines, MAINLINE_FILTER, V5_5_FILTER } from './check_result.js';
+import { filterLog, filterNewLines } from './check_result.js';
 import { FUNCTIONS_VARIABLES, selftestFunctions, type HelperContext } from './functions.js';
 import { MachineFs, fsError } from './machine_fs.js';
 import { Shell } from './shell/interpreter.js';
@@ -52,7 +52,7 @@ export class SelftestSession implements ShellHost {
     };
     const session = this;
     this.ctx = {
-      flavour: model.dialect.flavour,
+      dialect: model.dialect,
       lastDmesg: undefined,
       log: (msg) => session.kmsg(msg),
       tool: (argv) => session.runTool(argv),
@@ -100,7 +100,7 @@ export class SelftestSession implements ShellHost {
   runTool(argv: string[]): ToolResult {
     const tool = this.tools[argv[0]];
     if (!tool) return { status: 127, stdout: '', stderr: `bash: line 1: ${argv[0]}: command not found\n` };
-    this.machine.k.sched.runPending();
+    this.machine.k.workqueue.runPending();
     this.machine.k.sched.advance(PROCESS_COST_NS);
     return tool(argv.slice(1));
   }
@@ -158,7 +158,7 @@ export class SelftestSession implements ShellHost {
 
   /** run one step; ShellExit propagates (die, skip, exit) */
   step(source: string): number {
-    this.machine.k.sched.runPending();
+    this.machine.k.workqueue.runPending();
     return this.shell.run(source);
   }
 
@@ -173,9 +173,9 @@ export class SelftestSession implements ShellHost {
 
   /** check_result's view of the log since the last start_test */
   result(): string | undefined {
-    const filter = this.ctx.flavour === 'v5.5' ? V5_5_FILTER : MAINLINE_FILTER;
+    const filter = this.ctx.dialect.logFilter;
     if (this.ctx.savedDmesgLines !== undefined) return filterNewLines(this.ctx.dmesg(), this.ctx.savedDmesgLines, filter);
     if (this.ctx.lastDmesg === undefined) return undefined;
-    return filterLog(this.ctx.dmesg(), this.ctx.lastDmesg);
+    return filterLog(this.ctx.dmesg(), this.ctx.lastDmesg, filter);
   }
 }

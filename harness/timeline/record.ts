@@ -7,7 +7,7 @@ import type { LogRecord } from '../kernel/printk.js';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED, type Task } from '../kernel/sched.js';
 import type { KFunc } from '../kernel/kallsyms.js';
 import { klp_for_each_object, klp_for_each_state, type klp_patch } from '../livepatch/livepatch.js';
-import { MAINLINE_FILTER, V5_5_FILTER, type LogFilter } from '../selftest/check_result.js';
+import { MAINLINE_FILTER, type LogFilter } from '../selftest/check_result.js';
 import type { SuiteObserver, TestRun } from '../selftest/runner.js';
 import type { SelftestSession } from '../selftest/session.js';
 import type { SuiteTest } from '../selftest/suite.js';
@@ -136,7 +136,7 @@ export class TimelineRecorder implements SuiteObserver {
   booted(session: SelftestSession): void {
     this.session = session;
     const k = session.machine.k;
-    this.filter = session.machine.model.dialect.flavour === 'v5.5' ? V5_5_FILTER : MAINLINE_FILTER;
+    this.filter = session.machine.model.dialect.logFilter;
     k.clock.beforeAdvance = (ns) => this.sample(ns);
     k.log.onRecord = (r) => this.record(r);
   }

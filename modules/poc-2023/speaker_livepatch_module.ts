@@ -8,6 +8,7 @@
 // test_klp_speaker_livepatch2 is the same source under another module name.
 import { ENOMEM } from '../../harness/kernel/errno.js';
 import type { klp_func, klp_object, klp_patch, klp_state } from '../../harness/livepatch/livepatch.js';
+import type { states_state } from '../../harness/livepatch/models/states-api/fields.js';
 import { defineModule, type ModuleSource } from '../../harness/module_api.js';
 import type { Speaker } from './test_klp_speaker_h.js';
 
@@ -106,7 +107,7 @@ export function speakerLivepatchModule(name: string): ModuleSource {
       { name: 'test_klp_speaker2', funcs: speaker2_funcs },
       {},
     ];
-    const states: klp_state[] = [
+    const states: states_state[] = [
       {
         id: APPLAUSE_ID,
         is_shadow: true,

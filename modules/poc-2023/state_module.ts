@@ -8,6 +8,7 @@
 // include test_klp_state.c: the three differ only in their module name.
 import { ENOMEM } from '../../harness/kernel/errno.js';
 import type { klp_func, klp_object, klp_patch, klp_state } from '../../harness/livepatch/livepatch.js';
+import type { states_state } from '../../harness/livepatch/models/states-api/fields.js';
 import { defineModule, type ModuleSource } from '../../harness/module_api.js';
 
 const CONSOLE_LOGLEVEL_FIX_ID = 1;
@@ -72,7 +73,7 @@ export function pocStateModule(name: string): ModuleSource {
 
     const no_funcs: klp_func[] = [{}];
     const objs: klp_object[] = [{ name: null /* vmlinux */, funcs: no_funcs }, {}];
-    const states: klp_state[] = [
+    const states: states_state[] = [
       {
         id: CONSOLE_LOGLEVEL_FIX_ID,
         callbacks: {
@@ -122,6 +123,6 @@ export function pocStateModule(name: string): ModuleSource {
     MODULE_INFO('livepatch', 'Y');
     MODULE_AUTHOR('Petr Mladek <pmladek@suse.com>');
     MODULE_DESCRIPTION('Livepatch test: system state modification');
-  }, { load: { block_state_disable: ['1'], no_state: ['1'] }, write: { block_state_disable: ['1', '0'] } });
+  }, { load: { block_state_disable: ['1'], no_state: ['1'] }, write: { block_state_disable: ['0', '1'] } });
 }
 

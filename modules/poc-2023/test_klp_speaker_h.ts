@@ -6,7 +6,7 @@
 // The function pointers let a livepatched call_speaker() continue into the target module's
 // own speaker_wait_and_welcome() without resolving any of the target's symbols.
 import type { KFunc } from '../../harness/kernel/kallsyms.js';
-import type { WorkStruct } from '../../harness/kernel/timer.js';
+import type { WorkStruct } from '../../harness/kernel/workqueue.js';
 
 /** DECLARE_COMPLETION() / init_completion() */
 export interface Completion {

@@ -5,11 +5,11 @@
 // them). Pass 6 frees with the type's dtor, quiet (verbose_dtor) because the order of a
 // free_all is not defined, and prints dtor=PTR17. The success path falls through the
 // error label, so both types are unregistered at the end; nothing is left to collect.
-import { defineModule } from '../../harness/module_api.js';
-import type { klp_shadow_type } from '../../harness/livepatch/shadow_types.js';
+import { defineShadowGcModule } from '../../harness/livepatch/models/shadow-gc-2022/api.js';
+import type { klp_shadow_type } from '../../harness/livepatch/models/shadow-gc-2022/policy.js';
 import { shadowVarsTest, SV_ID1, SV_ID2 } from '../mainline/shadow_vars_test.js';
 
-export default defineModule('test_klp_shadow_vars', ({ pr_info, shadow_gc, module_init, module_exit, MODULE_LICENSE, MODULE_AUTHOR, MODULE_DESCRIPTION }) => {
+export default defineShadowGcModule('test_klp_shadow_vars', ({ pr_info, shadow_gc, module_init, module_exit, MODULE_LICENSE, MODULE_AUTHOR, MODULE_DESCRIPTION }) => {
   const test = shadowVarsTest(pr_info);
   const shadow_type_1: klp_shadow_type = { id: SV_ID1, ctor: test.shadow_ctor, dtor: test.shadow_dtor };
   const shadow_type_2: klp_shadow_type = { id: SV_ID2, ctor: test.shadow_ctor, dtor: test.shadow_dtor };

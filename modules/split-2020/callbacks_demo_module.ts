@@ -4,7 +4,8 @@
 // per-object modules. demo2 renames its callbacks with a "2" suffix so that both can be
 // loaded at once; the log shows the new names.
 import { defineModule, type ModuleSource } from '../../harness/module_api.js';
-import type { klp_func, klp_object, klp_patch } from '../../harness/livepatch/livepatch.js';
+import type { klp_func, klp_object } from '../../harness/livepatch/livepatch.js';
+import type { split_object, split_patch } from '../../harness/livepatch/models/split-2020/fields.js';
 import { callback_info } from './callback_info.js';
 
 export interface DemoOptions {
@@ -32,7 +33,7 @@ export function callbacksDemo(o: DemoOptions): ModuleSource {
     const post_unpatch = func(`post_unpatch_callback${o.suffix}`, (obj: klp_object) => info(`post_unpatch_callback${o.suffix}`, obj));
 
     const no_funcs: klp_func[] = [{}];
-    const obj: klp_object = {
+    const obj: split_object = {
       name: null /* vmlinux */,
       patch_name: o.name,
       lp_mod: THIS_MODULE,
@@ -44,7 +45,7 @@ export function callbacksDemo(o: DemoOptions): ModuleSource {
         post_unpatch: (ob) => call(post_unpatch, ob),
       },
     };
-    const patch: klp_patch = { mod: THIS_MODULE, objs: null, obj, obj_names: [...o.obj_names, null] };
+    const patch: split_patch = { mod: THIS_MODULE, objs: null, obj, obj_names: [...o.obj_names, null] };
 
     module_init(() => {
       if (replace) patch.replace = !!replace.value;

@@ -1,9 +1,11 @@
 // A per-object livepatch module of the split series, `<patch>__<module>`: one klp_object
 // for the target module, with the main module's exported callbacks, handed to the patch
 // by klp_add_object() from its init.
-import { defineModule, type ModuleSource } from '../../harness/module_api.js';
+import type { ModuleSource } from '../../harness/module_api.js';
+import { defineSplitModule } from '../../harness/livepatch/models/split-2020/api.js';
+import type { split_object } from '../../harness/livepatch/models/split-2020/fields.js';
 import type { KFunc } from '../../harness/kernel/kallsyms.js';
-import type { klp_func, klp_object } from '../../harness/livepatch/livepatch.js';
+import type { klp_func } from '../../harness/livepatch/livepatch.js';
 
 export interface PerObjectOptions {
   patch_name: string;
@@ -13,7 +15,7 @@ export interface PerObjectOptions {
 }
 
 export function perObjectModule(o: PerObjectOptions): ModuleSource {
-  return defineModule(`${o.patch_name}__${o.target}`, ({ THIS_MODULE, func, call, pr_info, symbol_get, klp_add_object, module_init, module_exit, MODULE_LICENSE, MODULE_INFO }) => {
+  return defineSplitModule(`${o.patch_name}__${o.target}`, ({ THIS_MODULE, func, call, pr_info, symbol_get, klp_add_object, module_init, module_exit, MODULE_LICENSE, MODULE_INFO }) => {
     // resolved when the module is loaded, as the module loader resolves its symbols
     const cb = (name: string): KFunc => symbol_get(name);
     const pre_patch = cb('pre_patch_callback');
@@ -23,7 +25,7 @@ export function perObjectModule(o: PerObjectOptions): ModuleSource {
 
     const funcs: klp_func[] = (o.funcs ?? []).map((f) => ({ old_name: f.old_name, new_func: func(f.new_name, () => f.body(pr_info)) }));
     funcs.push({});
-    const obj: klp_object = {
+    const obj: split_object = {
       name: o.target,
       patch_name: o.patch_name,
       lp_mod: THIS_MODULE,

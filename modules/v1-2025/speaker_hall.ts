@@ -3,7 +3,7 @@
 // replacement of block_doors_func() can get from the work item back to the hall and call
 // the original do_block_doors() through the hall's pointer.
 import type { KFunc } from '../../harness/kernel/kallsyms.js';
-import type { WorkStruct } from '../../harness/kernel/timer.js';
+import type { WorkStruct } from '../../harness/kernel/workqueue.js';
 
 /** typedef void (*do_block_doors_t)(void): a sleeping function, called with call_sleeping */
 export type do_block_doors_t = KFunc;

@@ -6,9 +6,11 @@
 // prints every applause string it finds, whichever livepatch put it there.
 // test_klp_speaker_livepatch2.c includes the same source under another module name.
 import { ENOMEM } from '../../harness/kernel/errno.js';
-import type { Sleep, WorkStruct } from '../../harness/kernel/timer.js';
-import type { klp_func, klp_object, klp_patch, klp_state, klp_state_callbacks } from '../../harness/livepatch/livepatch.js';
+import type { Sleep } from '../../harness/kernel/timer.js';
+import type { WorkStruct } from '../../harness/kernel/workqueue.js';
+import type { klp_func, klp_object, klp_patch, klp_state } from '../../harness/livepatch/livepatch.js';
 import type { ShadowData } from '../../harness/livepatch/shadow.js';
+import type { klp_state_callbacks, states_state } from '../../harness/livepatch/models/states-api/fields.js';
 import { defineModule, type ModuleSource } from '../../harness/module_api.js';
 import { container_of_hall } from './speaker_hall.js';
 
@@ -149,7 +151,7 @@ export function speakerLivepatchModule(name: string): ModuleSource {
      * a terminating entry. Without any, the patch has no states at all.
      */
     function applause_init(): number {
-      const states: klp_state[] = [];
+      const states: states_state[] = [];
       for (let idx = 0; idx < APPLAUSE_NUM; idx++) {
         if (!add_applause[idx].value) continue;
         // every state gets its own copy of the callbacks: the core keeps per-state

@@ -6,7 +6,8 @@
 // and includes this file, so only the module name and SPEAKER_ID differ; the C function
 // names, and with them the messages' __func__ parts, stay the same.
 import { EBUSY, EINVAL } from '../../harness/kernel/errno.js';
-import type { Sleep, WorkStruct } from '../../harness/kernel/timer.js';
+import type { Sleep } from '../../harness/kernel/timer.js';
+import type { WorkStruct } from '../../harness/kernel/workqueue.js';
 import { defineModule, type ModuleSource } from '../../harness/module_api.js';
 import { container_of_hall, hall_embed, type hall } from './speaker_hall.js';
 
@@ -109,5 +110,5 @@ export function speakerModule(name: string, SPEAKER_ID: string): ModuleSource {
       if (the_hall) flush_work(the_hall.block_doors_work);
     });
     MODULE_LICENSE('GPL');
-  }, { write: { block_doors: ['1', '0'] }, read: ['welcome', 'block_doors'] });
+  }, { write: { block_doors: ['0', '1'] }, read: ['welcome', 'block_doors'] });
 }

@@ -8,6 +8,7 @@ import { ENOMEM } from '../../harness/kernel/errno.js';
 import type { Printk } from '../../harness/kernel/printk.js';
 import type { klp_func, klp_object, klp_patch, klp_state } from '../../harness/livepatch/livepatch.js';
 import type { ShadowData } from '../../harness/livepatch/shadow.js';
+import type { states_state } from '../../harness/livepatch/models/states-api/fields.js';
 import { defineModule, type ModuleSource } from '../../harness/module_api.js';
 
 const CONSOLE_LOGLEVEL_FIX_ID = 1;
@@ -89,7 +90,7 @@ export function v1StateModule(name: string): ModuleSource {
     const no_funcs: klp_func[] = [{}];
     // a vmlinux object without functions: the patch exists for its state only
     const objs: klp_object[] = [{ name: null, funcs: no_funcs }, {}];
-    const states: klp_state[] = [
+    const states: states_state[] = [
       {
         id: CONSOLE_LOGLEVEL_FIX_ID,
         is_shadow: true,

@@ -20,7 +20,7 @@ import { applyRedirections, type Io } from './redirect.js';
 import { Variables } from './variables.js';
 
 export { parse } from './parser.js';
-export { validate } from './validate.js';
+export { validate } from './check_commands.js';
 
 export interface ShellOptions {
   stdout?(text: string): void;

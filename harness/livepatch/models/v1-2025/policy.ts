@@ -5,9 +5,9 @@
  * whose pre_patch succeeded, and a reverted atomic replace gives the replaced patches
  * their states back.
  */
-import { stateCallbacksModel } from '../state_callbacks.js';
+import { stateCallbacksModel } from '../states-api/state_callbacks.js';
 
-export const v12025 = stateCallbacksModel({
+export const v12025Klp = stateCallbacksModel({
   name: 'v1-2025',
   names: { pre_patch: 'pre_patch', post_patch: 'post_patch', pre_unpatch: 'pre_unpatch', post_unpatch: 'post_unpatch' },
   releaseOnSetupFailure: false,

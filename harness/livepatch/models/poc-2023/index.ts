@@ -1,0 +1,29 @@
+/** poc-2023: per-state callbacks and state-bound shadow variables, as first proposed */
+import type { KernelModelDefinition } from '../../../models.js';
+import { poc2023Modules } from '../../../../modules/poc-2023/index.js';
+import { moduleSet, UNTOUCHED_MAINLINE_MODULES } from '../mainline/modules.js';
+import { STATES_API_HAZARDS } from '../states-api/hazards.js';
+import { dialect } from './dialect.js';
+import { poc2023Klp } from './policy.js';
+
+export const poc2023: KernelModelDefinition = {
+  name: 'poc-2023',
+  description: '[POC 0/7] livepatch: Make livepatch states, callbacks, and shadow variables work together (2023-11-10)',
+  klp: poc2023Klp,
+  // the callbacks test modules are gone (POC 5/7); the speaker modules replace them
+  modules: moduleSet(UNTOUCHED_MAINLINE_MODULES, poc2023Modules),
+  dialect,
+  modulesInTree: true,
+  versions: [
+    [6, 7],
+    [6, 7],
+  ],
+  hazards: [
+    ...STATES_API_HAZARDS,
+    {
+      id: 'setup-failure-releases-states',
+      summary: "A failing setup callback releases the patch's states itself, before \"failed to enable patch\", and frees their shadow variables whether or not setup ran.",
+      where: '__klp_enable_patch_after_init_transition, states_post_unpatch',
+    },
+  ],
+};
