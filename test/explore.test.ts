@@ -130,6 +130,26 @@ t.test('each invariant catches a broken module or policy and shrinks it to at mo
     'modules-clean',
   );
 
+  // a states policy that forgets to release the states of the patches an atomic replace
+  // took over: their state outlives its last patch
+  const v1 = findModel('v1-2025')!;
+  const forgetful: KernelModelDefinition = {
+    ...v1,
+    name: 'broken-states',
+    modules: new Map([...v1.modules].filter(([n]) => n === 'test_klp_state' || n === 'test_klp_state3')),
+    klp: {
+      name: 'broken-states',
+      attach: (klp) => {
+        const inner = v1.klp.attach(klp);
+        return new Proxy(inner, {
+          get: (target, key) =>
+            key === 'klp_complete_transition_after_discard_nops' ? () => {} : (Reflect.get(target, key) as unknown),
+        });
+      },
+    },
+  };
+  catchIt(t, forgetful, 'state-lifecycle');
+
   // prints something different on every run
   let runs = 0;
   catchIt(

@@ -11,7 +11,7 @@ import { NSEC_PER_SEC } from '../kernel/clock.js';
 import { KLP_TRANSITION_PATCHED } from '../kernel/sched.js';
 import type { KFunc } from '../kernel/kallsyms.js';
 import type { KlpObserver, ObjectCallback } from '../livepatch/klp.js';
-import { klp_for_each_func, klp_for_each_object, klp_object_name, type klp_object, type klp_patch } from '../livepatch/livepatch.js';
+import { klp_for_each_func, klp_for_each_object, klp_for_each_state, klp_object_name, type klp_object, type klp_patch, type klp_state } from '../livepatch/livepatch.js';
 import { probeModuleInfo } from '../userspace/kmod.js';
 import type { SelftestSession } from '../selftest/session.js';
 import type { InvariantName, Violation } from './invariants.js';
@@ -47,6 +47,13 @@ export class InvariantChecker implements KlpObserver {
   readonly violations: Violation[] = [];
   private step = -1;
   private readonly callbacks = new Map<klp_object, Tracked>();
+  /** the states introduced and not yet released, by id (models with per-state callbacks) */
+  private readonly liveStates = new Map<number, { patch: klp_patch; state: klp_state; enabled: boolean }>();
+  /** has any state callback been decided: the model has per-state callbacks */
+  private get stateModel(): boolean {
+    return this.sawStateCallback;
+  }
+  private sawStateCallback = false;
   private readonly bootModules: string[];
   private readonly livepatchModules = new Map<string, boolean>();
   /** the transition nothing blocks, and since when (virtual ns) */
@@ -88,6 +95,56 @@ export class InvariantChecker implements KlpObserver {
     }
     t.state = kind === 'pre_patch' && ret ? 'closed' : next;
     this.callbacks.set(obj, t);
+  }
+
+  // KlpObserver: state-lifecycle, as the states proposals' callbacks are decided
+
+  stateCallback(kind: ObjectCallback, patch: klp_patch, state: klp_state, ret: number): void {
+    this.sawStateCallback = true;
+    const id = state.id;
+    const live = this.liveStates.get(id);
+    const who = `state ${id} of '${patch.mod.name}'`;
+    if (kind === 'pre_patch') {
+      if (live) this.report('state-lifecycle', `${who}: introduced again while '${live.patch.mod.name}' still holds it`);
+      if (!ret) this.liveStates.set(id, { patch, state, enabled: false });
+      return;
+    }
+    if (!live) {
+      this.report('state-lifecycle', `${who}: ${kind} without its introducing callback`);
+      return;
+    }
+    if (kind === 'post_patch') live.enabled = true;
+    if (kind === 'post_unpatch') {
+      // the releasing patch's flag, as it is now: a replacement that carries the state
+      // decides for it, and a module may clear the flag at run time
+      const blocks = (state as { block_disable?: boolean }).block_disable;
+      if (blocks && live.enabled) this.report('state-lifecycle', `${who}: blocks disable, yet it was released after it had been enabled`);
+      this.liveStates.delete(id);
+    }
+  }
+
+  /** a live state must belong to a patch still there; an enabled patch's states are live */
+  private checkStates(): void {
+    const klp = this.session.machine.klp;
+    const holders = (id: number) => klp.klp_patches.filter((p) => [...klp_for_each_state(p)].some((s) => s.id === id));
+    for (const [id, live] of this.liveStates)
+      if (!holders(id).length && live.patch !== klp.klp_transition_patch) this.report('state-lifecycle', `state ${id}: its last patch is gone, it was never released`);
+    if (this.stateModel)
+      for (const p of klp.klp_patches) {
+        if (!p.enabled || p === klp.klp_transition_patch) continue;
+        for (const s of klp_for_each_state(p))
+          if (!this.liveStates.has(s.id)) this.report('state-lifecycle', `state ${s.id} of '${p.mod.name}': the patch is enabled, the state was never introduced`);
+      }
+    // klp_is_state_compatible(): a newer patch keeps or raises a state's version
+    const seen = new Map<number, { version: number; patch: string }>();
+    for (const p of klp.klp_patches)
+      for (const s of klp_for_each_state(p)) {
+        if (s.version === undefined) continue;
+        const before = seen.get(s.id);
+        if (before && s.version < before.version)
+          this.report('state-lifecycle', `state ${s.id}: '${p.mod.name}' has version ${s.version}, older '${before.patch}' has ${before.version}`);
+        seen.set(s.id, { version: s.version, patch: p.mod.name });
+      }
   }
 
   // KlpObserver: consistency-model, at every call of a patched function
@@ -132,6 +189,7 @@ export class InvariantChecker implements KlpObserver {
     this.step = index;
     this.checkSysfs();
     this.checkCallbacksClosed();
+    this.checkStates();
     this.checkShadows(false);
     this.checkTransition();
   }

@@ -11,6 +11,8 @@ export const INVARIANTS = {
     'enabled, transition, replace, stack_order and each object\'s patched in /sys/kernel/livepatch say what the core holds, and its directories are those of the patches on klp_patches (or of patches still being freed)',
   'callbacks-balanced':
     'per patch and object, callbacks come in a legal order: pre_patch first; post_patch, pre_unpatch and post_unpatch only after a successful pre_patch; post_unpatch once, before the patch is gone',
+  'state-lifecycle':
+    "a state's introducing callback (pre_patch/setup) runs once, when the first patch with its id arrives, its removing one (post_unpatch/release) when the last goes; a state that blocks disable is never released once enabled; newer patches never lower a state's version",
   'shadow-lifetime':
     'when no livepatch remains (no patch on klp_patches, no livepatch module loaded), no shadow variable does; none is left at the end',
   'transition-completes':

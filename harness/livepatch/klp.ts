@@ -6,7 +6,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
 import { DelayedWork } from '../kernel/workqueue.js';
-import type { klp_object, klp_patch } from './livepatch.js';
+import type { klp_object, klp_patch, klp_state } from './livepatch.js';
 import type { KFunc } from '../kernel/kallsyms.js';
 import type { KlpModel, KlpPolicy } from './model.js';
 import type { klp_ops } from './patch.js';
@@ -20,6 +20,11 @@ export interface KlpObserver {
   objectCallback(kind: ObjectCallback, obj: klp_object, ret: number): void;
   /** current called the patched function old_func, and klp_ftrace_handler() made it run `ran` */
   patchedCall(old_func: KFunc, ran: KFunc): void;
+  /**
+   * a model with per-state callbacks decided to run one for this state (whether or not the
+   * state has that callback), named as v1-2025 names them; ret: pre_patch's result
+   */
+  stateCallback(kind: ObjectCallback, patch: klp_patch, state: klp_state, ret: number): void;
 }
 
 export class Klp {
