@@ -47,7 +47,7 @@ function moduleInfo(machine: ReturnType<typeof boot>, src: Parameters<typeof pro
 }
 
 export function deriveActions(model: KernelModelDefinition): Action[] {
-  const probe = boot(model);
+  const probe = boot(model, { version: model.versions[1] });
   const actions: Action[] = [];
   // the dialect's own way of loading (insmod test_modules/X.ko, or modprobe X)
   const load = (mod: string, args: string) => model.dialect.loading.command(mod, args ? [args] : []).join(' ');

@@ -216,7 +216,8 @@ export class InvariantChecker implements KlpObserver {
         if (got !== want) this.report('sysfs-truth', `${path} reads ${got ?? '(missing)'}, the core holds ${want}`);
       }
       for (const obj of klp_for_each_object(patch)) {
-        if (!obj.kobj_path) continue;
+        // <object>/patched appeared in 6.1
+        if (!obj.kobj_path || !this.session.fs.stat(`${obj.kobj_path}/patched`)) continue;
         const got = this.read(`${obj.kobj_path}/patched`);
         const want = obj.patched ? '1' : '0';
         if (got !== want) this.report('sysfs-truth', `${obj.kobj_path}/patched reads ${got ?? '(missing)'}, the core holds ${want}`);

@@ -36,7 +36,8 @@ export interface ScenarioOptions {
 
 /** a booted, set-up machine with the checker attached, as a scenario and a suite start */
 export function scenarioSession(model: KernelModelDefinition, version?: [number, number]): { session: SelftestSession; checker: InvariantChecker } {
-  const session = new SelftestSession(model, version ? { version } : {});
+  // a model boots its newest version unless told otherwise, as a suite does
+  const session = new SelftestSession(model, { version: version ?? model.versions[1] });
   session.setup();
   return { session, checker: new InvariantChecker(session) };
 }
