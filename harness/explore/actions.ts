@@ -46,8 +46,8 @@ function moduleInfo(machine: ReturnType<typeof boot>, src: Parameters<typeof pro
   }
 }
 
-export function deriveActions(model: KernelModelDefinition): Action[] {
-  const probe = boot(model, { version: model.versions[1] });
+export function deriveActions(model: KernelModelDefinition, version: [number, number] = model.versions[1]): Action[] {
+  const probe = boot(model, { version });
   const actions: Action[] = [];
   // the dialect's own way of loading (insmod test_modules/X.ko, or modprobe X)
   const load = (mod: string, args: string) => model.dialect.loading.command(mod, args ? [args] : []).join(' ');

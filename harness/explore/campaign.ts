@@ -91,7 +91,7 @@ export class Campaign {
   private readonly commands: fc.Arbitrary<Iterable<fc.Command<Walk, Walk>>>;
 
   constructor(readonly opts: CampaignOptions) {
-    this.actions = deriveActions(opts.model);
+    this.actions = deriveActions(opts.model, opts.version);
     const actions = this.actions;
     this.commands = fc.commands([fc.nat({ max: 1 << 16 }).map((n) => new ChoiceCommand(n, actions))], { maxCommands: opts.depth, size: 'max' });
   }
