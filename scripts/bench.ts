@@ -83,7 +83,7 @@ console.log(`klp-selftest --version             ${ms(version)}   ${ratio(version
 console.log('\nexplore (seed 1, 200 walks of up to 12 steps):');
 for (const model of allModels()) {
   for (const replay of [false, true]) {
-    const campaign = new Campaign({ model, seed: 1, depth: 12, replay });
+    const campaign = new Campaign({ model, seed: 1, depth: 12, replayEvery: replay ? 1 : 0 });
     const e0 = performance.now();
     let steps = 0;
     for (let i = 0; i < 200; i++) steps += campaign.scenario(i, () => false).steps;

@@ -39,7 +39,7 @@ interface Checks {
 }
 
 function catchIt(t: Checks, model: KernelModelDefinition, invariant: InvariantName, replay = false): void {
-  const campaign = new Campaign({ model, seed: 1, depth: 10, replay });
+  const campaign = new Campaign({ model, seed: 1, depth: 10, replayEvery: replay ? 1 : 0 });
   for (let i = 0; i < 200; i++) {
     const r = campaign.scenario(i, (inv) => inv === invariant);
     if (!r.violations.some((v) => v.invariant === invariant)) continue;
@@ -162,7 +162,7 @@ t.test('each invariant catches a broken module or policy and shrinks it to at mo
 
 t.test('a fixed-seed campaign over each shipped model breaks no invariant (known hazards aside)', async (t) => {
   for (const model of allModels()) {
-    const campaign = new Campaign({ model, seed: 1, depth: 10, replay: true });
+    const campaign = new Campaign({ model, seed: 1, depth: 10, replayEvery: 1 });
     const found: string[] = [];
     for (let i = 0; i < 40; i++) {
       const r = campaign.scenario(i, () => false);
@@ -198,7 +198,7 @@ t.test('explore through the CLI: a JSON report, bad input refused in one line', 
 t.test('a reproducer is a suite: run with the invariants, it fails naming the invariant and the step', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'klp-repro-'));
   const model = brokenModel('mainline', [defineModule('test_klp_sticky', ({ THIS_MODULE, module_init }) => module_init(() => (THIS_MODULE.refcnt++, 0)))]);
-  const campaign = new Campaign({ model, seed: 3, depth: 8, replay: false });
+  const campaign = new Campaign({ model, seed: 3, depth: 8, replayEvery: 0 });
   let file: string | undefined;
   for (let i = 0; i < 100 && !file; i++) {
     const r = campaign.scenario(i, (inv) => inv === 'modules-clean');

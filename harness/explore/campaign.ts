@@ -25,8 +25,11 @@ export interface CampaignOptions {
   /** at most this many steps per scenario */
   readonly depth: number;
   readonly version?: [number, number];
-  /** replay every scenario to check `deterministic` (doubles the cost) */
-  readonly replay: boolean;
+  /**
+   * replay scenario i on a second machine, for `deterministic`, when i % replayEvery == 0
+   * (1: every scenario, at twice the cost; 0: none)
+   */
+  readonly replayEvery: number;
 }
 
 /** what one scenario found */
@@ -114,13 +117,19 @@ export class Campaign {
    * Scenario i: generated from its seed, run, and when `shrink` is set and an invariant
    * breaks, shrunk to the fewest steps that still break that invariant.
    */
+  /** is scenario i replayed for `deterministic`? */
+  replays(index: number): boolean {
+    return this.opts.replayEvery > 0 && index % this.opts.replayEvery === 0;
+  }
+
   scenario(index: number, shrink: (inv: InvariantName) => boolean): ScenarioReport {
+    const replay = this.replays(index);
     let first: { steps: string[]; violations: Violation[]; hung: boolean } | undefined;
     let target: InvariantName | undefined;
     let smallest: string[] | undefined;
     const property = fc.property(this.commands, (cmds) => {
       const w = this.walk(cmds);
-      if (this.opts.replay && !w.checker.violated('no-internal-error')) {
+      if (replay && !w.checker.violated('no-internal-error')) {
         const replayed = runScenario(this.opts.model, w.steps, { version: this.opts.version, replay: true });
         for (const v of replayed.violations) if (v.invariant === 'deterministic') w.checker.violations.push(v);
         if (replayed.violations.some((v) => v.invariant === 'deterministic')) w.checker.markViolated('deterministic');
@@ -169,7 +178,7 @@ export class Campaign {
         for (const a of applicable) {
           if (index >= limit) return;
           const steps = [...prefix, a.step];
-          const r = runScenario(this.opts.model, steps, { version: this.opts.version, replay: this.opts.replay });
+          const r = runScenario(this.opts.model, steps, { version: this.opts.version, replay: this.replays(index) });
           const key = r.hung ? '' : fingerprint(this.opts.model, steps, this.opts.version);
           yield { index: index++, steps: r.steps.length, violations: r.violations, hung: r.hung, ...(r.violations[0] ? { shrunk: { invariant: r.violations[0].invariant, steps: r.steps } } : {}) };
           if (r.hung || r.violations.length || !key || seen.has(key)) continue;

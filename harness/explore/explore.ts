@@ -29,8 +29,8 @@ export interface ExploreOptions {
   readonly shard: [number, number];
   readonly out: string;
   readonly allow: readonly InvariantName[];
-  /** replay each scenario for `deterministic` */
-  readonly replay: boolean;
+  /** replay every Nth scenario for `deterministic` (0: none) */
+  readonly replayEvery: number;
 }
 
 export interface InvariantRow {
@@ -63,7 +63,7 @@ export interface WorkerTask {
   version?: [number, number];
   seed: number;
   depth: number;
-  replay: boolean;
+  replayEvery: number;
   indices: number[];
 }
 
@@ -75,7 +75,7 @@ export function shardIndices(runs: number, [i, n]: [number, number]): number[] {
 }
 
 function campaignOf(opts: ExploreOptions): Campaign {
-  return new Campaign({ model: opts.model, seed: opts.seed, depth: opts.depth, version: opts.version, replay: opts.replay });
+  return new Campaign({ model: opts.model, seed: opts.seed, depth: opts.depth, version: opts.version, replayEvery: opts.replayEvery });
 }
 
 async function runInWorkers(opts: ExploreOptions, indices: number[], progress: (r: ScenarioReport) => void): Promise<ScenarioReport[]> {
@@ -86,7 +86,7 @@ async function runInWorkers(opts: ExploreOptions, indices: number[], progress: (
     shares.map(
       (share) =>
         new Promise<ScenarioReport[]>((resolve, reject) => {
-          const task: WorkerTask = { model: opts.model.name, version: opts.version, seed: opts.seed, depth: opts.depth, replay: opts.replay, indices: share };
+          const task: WorkerTask = { model: opts.model.name, version: opts.version, seed: opts.seed, depth: opts.depth, replayEvery: opts.replayEvery, indices: share };
           const w = new Worker(url, { workerData: task });
           const got: ScenarioReport[] = [];
           w.on('message', (r: ScenarioReport) => {
@@ -143,7 +143,7 @@ function summarise(opts: ExploreOptions, campaign: Campaign, reports: ScenarioRe
   const violations: ExploreReport['violations'] = [];
   const first = new Map<InvariantName, ScenarioReport>();
   for (const r of reports) {
-    for (const row of rows.values()) if (row.name !== 'deterministic' || opts.replay) row.checked++;
+    for (const row of rows.values()) if (row.name !== 'deterministic' || campaign.replays(r.index)) row.checked++;
     for (const v of r.violations) {
       rows.get(v.invariant)!.violated++;
       violations.push({ scenario: r.index, invariant: v.invariant, step: v.step, message: v.message, known: !!knownHazard(model, v.invariant) });

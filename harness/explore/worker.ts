@@ -11,5 +11,5 @@ import type { WorkerTask } from './explore.js';
 const task = workerData as WorkerTask;
 const model = findModel(task.model);
 if (!model || !parentPort) throw new Error(`explore worker: no model ${task.model}`);
-const campaign = new Campaign({ model, seed: task.seed, depth: task.depth, version: task.version, replay: task.replay });
+const campaign = new Campaign({ model, seed: task.seed, depth: task.depth, version: task.version, replayEvery: task.replayEvery });
 for (const i of task.indices) parentPort.postMessage(campaign.scenario(i, () => false));
