@@ -18,6 +18,8 @@ import { allModels, findModel, type KernelModelDefinition } from '../harness/mod
 import { defineModule, type ModuleSource } from '../harness/module_api.js';
 import type { KlpPolicy } from '../harness/livepatch/model.js';
 import type { Klp } from '../harness/livepatch/klp.js';
+import { klp_unpatch_objects } from '../harness/livepatch/patch.js';
+import { KLP_TRANSITION_PATCHED } from '../harness/kernel/sched.js';
 import type { klp_func, klp_object, klp_patch } from '../harness/livepatch/livepatch.js';
 import type { SeqFile } from '../harness/kernel/seq_file.js';
 
@@ -121,6 +123,18 @@ t.test('each invariant catches a broken module or policy and shrinks it to at mo
       }),
     ]),
     'transition-completes',
+  );
+
+  // a policy that takes the patch's functions off their ftrace stacks once patching is
+  // complete: the patch is enabled, yet every call runs the original
+  catchIt(
+    t,
+    brokenModel('broken-consistency', [], (klp) => ({
+      klp_complete_transition_after_post_callbacks: (patch, target) => {
+        if (target === KLP_TRANSITION_PATCHED) klp_unpatch_objects(klp, patch);
+      },
+    })),
+    'consistency-model',
   );
 
   // takes a reference on itself, so it can never be removed

@@ -63,6 +63,7 @@ export class InvariantChecker implements KlpObserver {
 
   constructor(readonly session: SelftestSession) {
     session.machine.klp.observer = this;
+    session.machine.k.ftrace.onCall = (fn, ran) => this.called(fn, ran);
     this.bootModules = session.machine.k.modules.modules.map((m) => m.name);
   }
 
@@ -147,9 +148,9 @@ export class InvariantChecker implements KlpObserver {
       }
   }
 
-  // KlpObserver: consistency-model, at every call of a patched function
+  // consistency-model, at every call of any function (Ftrace.onCall)
 
-  patchedCall(old_func: KFunc, ran: KFunc): void {
+  private called(old_func: KFunc, ran: KFunc): void {
     const want = this.versionFor(old_func);
     if (want !== ran)
       this.report('consistency-model', `${this.session.machine.k.current.comm}:${this.session.machine.k.current.pid} ran ${ran.name} for ${old_func.name}, its patch state allows ${want.name}`);
@@ -167,10 +168,10 @@ export class InvariantChecker implements KlpObserver {
       const patch = klp.klp_patches[i];
       const visible = patch === klp.klp_transition_patch ? state === KLP_TRANSITION_PATCHED : !!patch.enabled;
       if (!visible) continue;
+      // not the core's patched flags: what the patch promises, whatever the ops stack says
       for (const obj of klp_for_each_object(patch)) {
-        if (!obj.patched) continue;
         for (const func of klp_for_each_func(obj)) {
-          if (func.old_func !== old_func || !func.patched) continue;
+          if (func.old_func !== old_func) continue;
           return func.nop || !func.new_func ? old_func : func.new_func;
         }
       }

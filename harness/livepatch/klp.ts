@@ -7,7 +7,6 @@ import type { Kernel } from '../kernel/kernel.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
 import { DelayedWork } from '../kernel/workqueue.js';
 import type { klp_object, klp_patch, klp_state } from './livepatch.js';
-import type { KFunc } from '../kernel/kallsyms.js';
 import type { KlpModel, KlpPolicy } from './model.js';
 import type { klp_ops } from './patch.js';
 import type { ShadowTable } from './shadow.js';
@@ -18,8 +17,6 @@ export type ObjectCallback = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_
 export interface KlpObserver {
   /** a per-object callback point was reached for a loaded object (ret: pre_patch's result) */
   objectCallback(kind: ObjectCallback, obj: klp_object, ret: number): void;
-  /** current called the patched function old_func, and klp_ftrace_handler() made it run `ran` */
-  patchedCall(old_func: KFunc, ran: KFunc): void;
   /**
    * a model with per-state callbacks decided to run one for this state (whether or not the
    * state has that callback), named as v1-2025 names them; ret: pre_patch's result

@@ -28,14 +28,6 @@ export function klp_find_ops(klp: Klp, old_func: KFunc | null | undefined): klp_
 
 /** klp_ftrace_handler(): which code a call of the patched function runs for `current` */
 function klp_ftrace_handler(klp: Klp, ops: klp_ops): KFunc | undefined {
-  const ran = klp_ftrace_handler_func(klp, ops);
-  const old_func = ops.func_stack[0]?.old_func;
-  if (klp.observer && old_func) klp.observer.patchedCall(old_func, ran ?? old_func);
-  return ran;
-}
-
-/** the body of klp_ftrace_handler(): undefined leaves the call to the original code */
-function klp_ftrace_handler_func(klp: Klp, ops: klp_ops): KFunc | undefined {
   let func: klp_func | undefined = ops.func_stack[0];
   if (!func) return undefined;
   if (func.transition) {
