@@ -7,6 +7,7 @@
 import type { KlpModel, KnownHazard } from './livepatch/model.js';
 import { mainline } from './livepatch/models/mainline/index.js';
 import { poc2023 } from './livepatch/models/poc-2023/index.js';
+import { replaceSet2026 } from './livepatch/models/replace-set-2026/index.js';
 import { shadowGc2022 } from './livepatch/models/shadow-gc-2022/index.js';
 import { split2020 } from './livepatch/models/split-2020/index.js';
 import { v12025 } from './livepatch/models/v1-2025/index.js';
@@ -30,7 +31,7 @@ export interface KernelModelDefinition {
   readonly hazards: readonly KnownHazard[];
 }
 
-const MODELS: KernelModelDefinition[] = [mainline, poc2023, v12025, shadowGc2022, split2020];
+const MODELS: KernelModelDefinition[] = [mainline, poc2023, v12025, shadowGc2022, split2020, replaceSet2026];
 
 export function findModel(name: string): KernelModelDefinition | undefined {
   return MODELS.find((m) => m.name === name);

@@ -152,6 +152,7 @@ t.test('the matrix in the README is what compare gives today', async (t) => {
   const header = readme.split('\n').find((l) => l.startsWith('| suite: test |'))!;
   t.ok(header, 'the README has the matrix');
   const cols = header.split('|').slice(2, -1).map((c) => c.trim());
+  t.same([...cols].sort(), allModels().map((m) => m.name).sort(), 'a column for every registered model');
   const files = ['callbacks', 'shadow-vars', 'speaker', 'states'].map((n) => join(ROOT, `suites/compare/${n}.yaml`));
   for (const f of files) {
     const s = loadSuite(f, stepValidator);

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { main, ROOT } from '../harness/cli.js';
 import { TimelineRecorder } from '../harness/timeline/record.js';
@@ -125,6 +125,33 @@ t.test('a patch replaced by a cumulative one says so; one that is disabled does 
   t.match(timelineSvg(replace), /<title>test_klp_callbacks_demo replaced by test_klp_callbacks_demo2 at \d+\.\d{3} s<\/title>/);
   const multiple = callbacks.timelines.find((x) => x.title === 'multiple livepatches')!;
   t.same(multiple.replacements, [], 'non-replace patches disabled one by one');
+});
+
+t.test('replace sets: only a patch of the same set replaces; two sets are disabled one by one', async (t) => {
+  const sets = record('suites/replace-set-2026/test-callbacks.yaml');
+  const replace = sets.timelines.find((x) => x.title === 'atomic replace')!;
+  t.same(replace.replacements.map((r) => `${r.patch} by ${r.by}`), ['test_klp_callbacks_demo by test_klp_callbacks_demo2']);
+  const multiple = sets.timelines.find((x) => x.title === 'multiple livepatches')!;
+  t.same(multiple.replacements, [], 'sets 0 and 1, disabled one by one');
+  // the older patch of set 0 is disabled while the newer patch of set 1 is still there
+  const dir = mkdtempSync(join(tmpdir(), 'klp-selftest-timeline-'));
+  const file = join(dir, 'two-sets.yaml');
+  writeFileSync(
+    file,
+    `kernel: replace-set-2026
+tests:
+  - title: two sets, the older disabled first
+    steps:
+      - load_lp test_klp_livepatch replace_set=0
+      - load_lp test_klp_atomic_replace replace_set=1
+      - disable_lp test_klp_livepatch
+      - unload_lp test_klp_livepatch
+      - disable_lp test_klp_atomic_replace
+      - unload_lp test_klp_atomic_replace
+`,
+  );
+  const [two] = record(relative(ROOT, file)).timelines;
+  t.same(two!.replacements, [], 'a patch of another set does not replace it');
 });
 
 t.test('same input, same bytes', async (t) => {

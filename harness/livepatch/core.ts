@@ -171,12 +171,23 @@ function klp_find_object(patch: klp_patch, old_obj: klp_object): klp_object | un
   return undefined;
 }
 
+/** patch->replace as the model reads it: does the patch atomically replace older patches? */
+export function klp_atomic_replace(klp: Klp, patch: klp_patch): boolean {
+  return klp.policy.atomic_replace?.(patch) ?? !!patch.replace;
+}
+
+/** in atomic replace's walks over the older patches: is old_patch one that patch replaces? */
+export function klp_replaces_old_patch(klp: Klp, patch: klp_patch, old_patch: klp_patch): boolean {
+  return klp.policy.replaces_old_patch?.(patch, old_patch) ?? true;
+}
+
 /**
  * klp_find_func(): same name and position. "livepatch: Match old_sympos 0 and 1 in
  * klp_find_func()" makes 0 and 1 the same position; it is in mainline after 6.13 and was
  * backported to 6.12 stable (6.12.117 has it), so older kernels compare exactly.
+ * Exported for a model whose compatibility check compares functions across patches.
  */
-function klp_find_func(klp: Klp, obj: klp_object, old_func: klp_func): klp_func | undefined {
+export function klp_find_func(klp: Klp, obj: klp_object, old_func: klp_func): klp_func | undefined {
   const [major, minor] = klp.k.config.version;
   const zeroIsOne = klp.k.versionAtLeast(6, 14) || (major === 6 && minor === 12);
   for (const func of klp_for_each_func(obj)) {
@@ -190,6 +201,7 @@ function klp_find_func(klp: Klp, obj: klp_object, old_func: klp_func): klp_func 
 /** klp_add_nops(): atomic replace reverts whatever an older patch changed and this one does not */
 function klp_add_nops(klp: Klp, patch: klp_patch): number {
   for (const old_patch of klp.klp_patches) {
+    if (!klp_replaces_old_patch(klp, patch, old_patch)) continue;
     for (const old_obj of klp_for_each_object(old_patch)) {
       let obj = klp_find_object(patch, old_obj);
       if (!obj) {
@@ -212,7 +224,7 @@ function klp_init_patch(klp: Klp, patch: klp_patch): number {
   }));
   if (typeof dir === 'number') return dir;
   patch.kobj_path = dir;
-  if (patch.replace) {
+  if (klp_atomic_replace(klp, patch)) {
     const ret = klp_add_nops(klp, patch);
     if (ret) return ret;
   }
@@ -272,6 +284,7 @@ export function klp_free_patch_async(klp: Klp, patch: klp_patch): void {
 export function klp_free_replaced_patches_async(klp: Klp, new_patch: klp_patch): void {
   for (const old_patch of [...klp.klp_patches]) {
     if (old_patch === new_patch) return;
+    if (!klp_replaces_old_patch(klp, new_patch, old_patch)) continue;
     klp_free_patch_async(klp, old_patch);
   }
 }
@@ -280,6 +293,7 @@ export function klp_free_replaced_patches_async(klp: Klp, new_patch: klp_patch):
 export function klp_unpatch_replaced_patches(klp: Klp, new_patch: klp_patch): void {
   for (const old_patch of klp.klp_patches) {
     if (old_patch === new_patch) return;
+    if (!klp_replaces_old_patch(klp, new_patch, old_patch)) continue;
     old_patch.enabled = false;
     klp_unpatch_objects(klp, old_patch);
   }

@@ -7,6 +7,7 @@
  * hook is named after the kernel function it sits in and the point in it, and does nothing
  * in mainline; everything else is the core's, written once for every model.
  */
+import type { KobjAttribute } from '../kernel/kobject.js';
 import type { Module } from '../kernel/module.js';
 import type { Klp } from './klp.js';
 import type { klp_object, klp_patch } from './livepatch.js';
@@ -26,6 +27,23 @@ export interface KlpPolicy {
    * refuses the write; 0 lets it through.
    */
   enabled_store_check?(patch: klp_patch): number;
+
+  /**
+   * patch->replace, at each point the core reads it: klp_init_patch() (build the nops),
+   * klp_complete_transition() (unpatch the replaced patches, discard the nops),
+   * klp_try_complete_transition() (free them) and klp_force_transition() (mark them
+   * forced). Does the patch atomically replace older patches at all? Mainline: patch.replace.
+   */
+  atomic_replace?(patch: klp_patch): boolean;
+  /**
+   * In each walk of atomic replace over the older patches (klp_add_nops(),
+   * klp_unpatch_replaced_patches(), klp_free_replaced_patches_async(),
+   * klp_force_transition()): is old_patch one of those `patch` replaces? false skips it.
+   * Mainline: every older patch.
+   */
+  replaces_old_patch?(patch: klp_patch, old_patch: klp_patch): boolean;
+  /** core.c's klp_patch_attrs[]: the patch directory's attributes, given mainline's for this version */
+  klp_patch_attrs?(patch: klp_patch, attrs: KobjAttribute[]): KobjAttribute[];
 
   /** klp_enable_patch(), first: checks of the patch's own layout; an errno fails the enable */
   klp_enable_patch_start?(patch: klp_patch): number;

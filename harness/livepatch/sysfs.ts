@@ -35,7 +35,7 @@ export function klp_patch_attrs(klp: Klp, patch: klp_patch, { enabled_store, for
   // replace appeared in 6.11, stack_order in 6.13
   if (klp.k.versionAtLeast(6, 11)) attrs.push({ name: 'replace', mode: 0o444, show: () => `${patch.replace ? 1 : 0}\n` });
   if (klp.k.versionAtLeast(6, 13)) attrs.push({ name: 'stack_order', mode: 0o444, show: () => stack_order_show(klp, patch) });
-  return attrs;
+  return klp.policy.klp_patch_attrs?.(patch, attrs) ?? attrs;
 }
 
 export function klp_object_attrs(klp: Klp, obj: klp_object): KobjAttribute[] {

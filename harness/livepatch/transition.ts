@@ -14,7 +14,14 @@ import type { KFunc } from '../kernel/kallsyms.js';
 import { KERN_NOTICE, KERN_WARNING } from '../kernel/printk.js';
 import { KLP_TRANSITION_IDLE, KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED, type Task } from '../kernel/sched.js';
 import { klp_post_patch_callback, klp_post_unpatch_callback } from './callbacks.js';
-import { klp_discard_nops, klp_free_patch_async, klp_free_replaced_patches_async, klp_unpatch_replaced_patches } from './core.js';
+import {
+  klp_atomic_replace,
+  klp_discard_nops,
+  klp_free_patch_async,
+  klp_free_replaced_patches_async,
+  klp_replaces_old_patch,
+  klp_unpatch_replaced_patches,
+} from './core.js';
 import type { Klp } from './klp.js';
 import { klp_for_each_func, klp_for_each_object, klp_is_object_loaded, type klp_func } from './livepatch.js';
 import { klp_find_ops, klp_unpatch_objects } from './patch.js';
@@ -52,7 +59,7 @@ export function klp_complete_transition(klp: Klp): void {
   const patch = klp.klp_transition_patch!;
   k.pr_debug(dbg_complete, `livepatch: '${patchName(klp)}': completing ${direction(klp)} transition\n`);
 
-  if (patch.replace && klp.klp_target_state === KLP_TRANSITION_PATCHED) {
+  if (klp_atomic_replace(klp, patch) && klp.klp_target_state === KLP_TRANSITION_PATCHED) {
     klp_unpatch_replaced_patches(klp, patch);
     klp_discard_nops(klp, patch);
     klp.policy.klp_complete_transition_after_discard_nops?.(patch);
@@ -222,7 +229,7 @@ export function klp_try_complete_transition(klp: Klp): void {
 
   // freeing is here rather than in klp_complete_transition(), which the cancel path shares
   if (!patch.enabled) klp_free_patch_async(klp, patch);
-  else if (patch.replace) klp_free_replaced_patches_async(klp, patch);
+  else if (klp_atomic_replace(klp, patch)) klp_free_replaced_patches_async(klp, patch);
 }
 
 /** klp_start_transition(): mark every task that still has to switch */
@@ -272,8 +279,9 @@ export function klp_force_transition(klp: Klp): void {
   for (const task of forEachTask(klp)) klp_update_patch_state(klp, task);
   // the modules of patches removed under force can never be unloaded
   if (klp.klp_target_state === KLP_TRANSITION_UNPATCHED) klp.klp_transition_patch!.forced = true;
-  else if (klp.klp_transition_patch!.replace)
-    for (const patch of klp.klp_patches) if (patch !== klp.klp_transition_patch) patch.forced = true;
+  else if (klp_atomic_replace(klp, klp.klp_transition_patch!))
+    for (const patch of klp.klp_patches)
+      if (patch !== klp.klp_transition_patch && klp_replaces_old_patch(klp, klp.klp_transition_patch!, patch)) patch.forced = true;
 }
 
 /** the delayed work: one more attempt while a transition is in progress */

@@ -6,6 +6,7 @@
 import type { LogRecord } from '../kernel/printk.js';
 import { KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED, type Task } from '../kernel/sched.js';
 import type { KFunc } from '../kernel/kallsyms.js';
+import { klp_atomic_replace, klp_replaces_old_patch } from '../livepatch/core.js';
 import { klp_for_each_object, klp_for_each_state, type klp_patch } from '../livepatch/livepatch.js';
 import { MAINLINE_FILTER, type LogFilter } from '../selftest/check_result.js';
 import type { SuiteObserver, TestRun } from '../selftest/runner.js';
@@ -130,6 +131,8 @@ export class TimelineRecorder implements SuiteObserver {
   private current?: TestTimeline;
   private started = false;
   private filter: LogFilter = MAINLINE_FILTER;
+  /** the patches on klp_patches at the last kept sample, by name: a replaced one is gone from the list by the next */
+  private listed = new Map<string, klp_patch>();
 
   constructor(private readonly suiteName: string) {}
 
@@ -181,11 +184,13 @@ export class TimelineRecorder implements SuiteObserver {
     // samples at one instant are all kept: a patch that fails to enable lives only between two printk calls
     tl.samples.push(s);
     if (prev) this.noteReplacements(prev, s, tl.samples.length - 1);
+    this.listed = new Map(this.session!.machine.klp.klp_patches.map((p) => [p.mod.name, p]));
   }
 
   /**
-   * a patch that left the list was replaced when a cumulative (replace) patch enabled after
-   * it is still there; otherwise it was disabled
+   * a patch that left the list was replaced when a patch enabled after it that replaces it
+   * (an atomic replace, of its set where the model has sets) is still there; otherwise it
+   * was disabled
    */
   private noteReplacements(prev: Sample, s: Sample, at: number): void {
     const klp = this.session!.machine.klp;
@@ -195,7 +200,10 @@ export class TimelineRecorder implements SuiteObserver {
         const j = prev.patches.findIndex((q) => q.name === name);
         return j < 0 || j > i;
       };
-      const by = klp.klp_patches.find((r) => r.replace && r.mod.name !== p.name && later(r.mod.name));
+      const old = this.listed.get(p.name);
+      const by = klp.klp_patches.find(
+        (r) => klp_atomic_replace(klp, r) && r.mod.name !== p.name && later(r.mod.name) && (!old || klp_replaces_old_patch(klp, r, old)),
+      );
       if (by) this.current!.replacements.push({ t: s.t, at, patch: p.name, by: by.mod.name });
     });
   }

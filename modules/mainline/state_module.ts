@@ -10,14 +10,18 @@ import { callback_info } from './callback_info.js';
 const CONSOLE_LOGLEVEL_STATE = 1;
 const CONSOLE_LOGLEVEL_MOTORMOUTH = 15;
 
-export function stateModule(name: string, version: 1 | 2): ModuleSource {
+/**
+ * `patchInit`: the patch's initialisers beyond mod, objs and states; mainline's modules
+ * say `.replace = true`, a series' versions may say something else
+ */
+export function stateModule(name: string, version: 1 | 2, patchInit: Partial<klp_patch> = { replace: true }): ModuleSource {
   return defineModule(name, ({ THIS_MODULE, kernel, pr_info, klp_get_state, klp_get_prev_state, klp_enable_patch, module_init, module_exit, MODULE_LICENSE, MODULE_INFO, MODULE_AUTHOR, MODULE_DESCRIPTION }) => {
     const printk = kernel.log;
     const migrates = version >= 2;
     const states: klp_state[] = [{ id: CONSOLE_LOGLEVEL_STATE, version }, { id: 0, version: 0 }];
     const no_funcs: klp_func[] = [{}];
     const objs: klp_object[] = [];
-    const patch: klp_patch = { mod: THIS_MODULE, objs, states, replace: true };
+    const patch: klp_patch = { ...patchInit, mod: THIS_MODULE, objs, states };
     const prev = () => (migrates ? klp_get_prev_state(CONSOLE_LOGLEVEL_STATE) : null);
 
     function allocate_loglevel_state(): number {
