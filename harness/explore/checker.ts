@@ -13,6 +13,7 @@ import type { KFunc } from '../kernel/kallsyms.js';
 import type { KlpObserver, ObjectCallback } from '../livepatch/klp.js';
 import { klp_for_each_func, klp_for_each_object, klp_for_each_state, klp_object_name, type klp_object, type klp_patch, type klp_state } from '../livepatch/livepatch.js';
 import { probeModuleInfo } from '../userspace/kmod.js';
+import { klp_atomic_replace, klp_replaces_old_patch } from '../livepatch/core.js';
 import type { SelftestSession } from '../selftest/session.js';
 import type { InvariantName, Violation } from './invariants.js';
 import { ShellExit } from '../selftest/shell/host.js';
@@ -207,7 +208,7 @@ export class InvariantChecker implements KlpObserver {
       const expect: Array<[string, string]> = [
         ['enabled', patch.enabled ? '1' : '0'],
         ['transition', patch === klp.klp_transition_patch ? '1' : '0'],
-        ['replace', patch.replace ? '1' : '0'],
+        ['replace', klp_atomic_replace(klp, patch) ? '1' : '0'],
         ['stack_order', String(i + 1)],
       ];
       for (const [attr, want] of expect) {
@@ -257,7 +258,10 @@ export class InvariantChecker implements KlpObserver {
     // the module list is in load order; a module still loaded keeps its place
     const mods = this.session.machine.k.modules.modules;
     const at = (p: klp_patch) => mods.indexOf(p.mod);
-    return klp.klp_patches.some((p) => p.replace && p.enabled && p !== klp.klp_transition_patch && (at(patch) < 0 || at(p) > at(patch)));
+    // whether p replaces patch is the model's rule (replace sets replace within a set only)
+    return klp.klp_patches.some(
+      (p) => klp_atomic_replace(klp, p) && klp_replaces_old_patch(klp, p, patch) && p.enabled && p !== klp.klp_transition_patch && (at(patch) < 0 || at(p) > at(patch)),
+    );
   }
 
   private isLivepatchModule(name: string): boolean {
