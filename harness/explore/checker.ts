@@ -326,11 +326,19 @@ export class InvariantChecker implements KlpObserver {
     this.checkCallbacksClosed();
   }
 
+  /** let time pass as a `sleep` would, without a step of the shell (cleanup is not a test) */
+  private wait(seconds: number): void {
+    this.session.sleep(seconds);
+    this.checkCallbacksClosed();
+  }
+
   private waitForTransition(): void {
     const klp = this.session.machine.klp;
-    for (let s = 0; klp.klp_transition_patch && s < CLEANUP_WAIT_S; s++) this.run('sleep 1');
-    if (klp.klp_transition_patch) this.run(`echo 1 > ${SYSFS}/${klp.klp_transition_patch.mod.name}/force`);
-    this.run('sleep 1');
+    for (let s = 0; klp.klp_transition_patch && s < CLEANUP_WAIT_S; s++) this.wait(1);
+    if (klp.klp_transition_patch) {
+      this.run(`echo 1 > ${SYSFS}/${klp.klp_transition_patch.mod.name}/force`);
+      this.wait(1);
+    }
   }
 
   /**
@@ -360,7 +368,8 @@ export class InvariantChecker implements KlpObserver {
       const extra = m.k.modules.modules.filter((mod) => !this.bootModules.includes(mod.name));
       if (!extra.length) break;
       for (const mod of extra) this.run(`rmmod ${mod.name}`);
-      this.run('sleep 1');
+      // the free work of a removed patch, and a split-2020 object's module removal
+      this.wait(1);
     }
   }
 
