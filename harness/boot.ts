@@ -23,7 +23,7 @@ export interface Machine {
 export function boot(model: KernelModelDefinition, config: Partial<KernelConfig> = {}): Machine {
   const version = config.version ?? DEFAULT_CONFIG.version;
   const release = config.release ?? `${version[0]}.${version[1]}.0-klp-selftest`;
-  const k = new Kernel({ ...DEFAULT_CONFIG, ...config, version, release });
+  const k = new Kernel({ ...DEFAULT_CONFIG, ...model.kernel, ...config, version, release });
   const vmlinux = vmlinux_init(k);
   sysctl_init(k);
   new FunctionTracer(k);

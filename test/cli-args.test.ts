@@ -139,8 +139,11 @@ t.test('models lists every model with its versions and modules', async (t) => {
   const r = run(['models']);
   t.equal(r.status, 0);
   for (const m of ['mainline', 'poc-2023', 'v1-2025', 'split-2020', 'shadow-gc-2022']) t.match(r.out, new RegExp(`^${m}: `, 'm'));
-  t.match(r.out, /versions: 6\.12 to 7\.3/);
+  t.match(r.out, /versions: 6\.1, 6\.12 to 7\.3/);
   t.match(r.out, /modules: .*test_klp_livepatch/);
+  // mainline lists each release's modules: 6.1 has no test_klp_syscall
+  t.match(r.out, /^  modules \(6\.1\): (?!.*test_klp_syscall).*test_klp_livepatch/m);
+  t.match(r.out, /^  modules \(6\.12\): .*test_klp_syscall/m);
 });
 
 t.test('CI counts as set only with a true value', async (t) => {

@@ -1,6 +1,6 @@
 // The kernel-tree round trip: suites exported as test-*.sh reproduce upstream's
 // check_result texts, run green, pass bash -n and shellcheck, and import back to the same
-// suite; the released 6.12 scripts import with nothing but comments skipped and run green.
+// suite; the released 6.1 and 6.12 scripts import with nothing but comments skipped and run green.
 import { runnableVariants } from '../harness/compare/variant.js';
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { collectSuites, main, ROOT } from '../harness/cli.js';
-import { findModel, modelNames } from '../harness/models.js';
+import { findModel, modelAt, modelNames } from '../harness/models.js';
 import { goldenFile, readGolden } from '../harness/selftest/golden.js';
 import { loadSuite, parseSuite, type Suite } from '../harness/selftest/suite.js';
 import { stepValidator } from '../harness/selftest/validate.js';
@@ -129,17 +129,27 @@ t.test('exported scripts pass bash -n, and shellcheck warns of nothing upstream 
   }
 });
 
-t.test('the 6.12 scripts import with only comments skipped and run green on 6.12', async (t) => {
-  const d = join(REFERENCE, 'upstream-scripts', '6.12');
-  for (const f of readdirSync(d).filter((x) => /^test-.*\.sh$/.test(x))) {
-    const script = parseScript(f, readFileSync(join(d, f), 'utf8'), mainline);
-    const imported = importScript(script, mainline, [6, 12]);
-    t.same(imported.skipped.filter((s) => !s.endsWith('skipped: a comment')), [], `${f}: no step skipped`);
-    t.ok(imported.tests.length > 0 && imported.tests.every((x) => x.steps.length > 0 && !!x.golden), `${f}: tests with steps and golden logs`);
-    const run = imported.run;
-    t.ok(run.tests.every((r) => r.status === 'done' && r.log === r.expected), `${f}: run --version 6.12 passes`);
-  }
-});
+for (const [release, count] of [
+  ['6.1', 22],
+  ['6.12', 25],
+] as const) {
+  t.test(`the ${release} scripts import with only comments skipped and run green on ${release}`, async (t) => {
+    const d = join(REFERENCE, 'upstream-scripts', release);
+    const version = release.split('.').map(Number) as [number, number];
+    const model = modelAt(mainline, version);
+    let tests = 0;
+    for (const f of readdirSync(d).filter((x) => /^test-.*\.sh$/.test(x))) {
+      const script = parseScript(f, readFileSync(join(d, f), 'utf8'), model);
+      const imported = importScript(script, model, version);
+      t.same(imported.skipped.filter((s) => !s.endsWith('skipped: a comment')), [], `${f}: no step skipped`);
+      t.ok(imported.tests.length > 0 && imported.tests.every((x) => x.steps.length > 0 && !!x.golden), `${f}: tests with steps and golden logs`);
+      const run = imported.run;
+      for (const r of run.tests) t.same([r.status, r.log], ['done', r.expected], `${f}: ${r.test.title}: run --version ${release} passes`);
+      tests += run.tests.length;
+    }
+    t.equal(tests, count, `all ${count} tests of the ${release} scripts`);
+  });
+}
 
 t.test('variables go back where their values appear', async (t) => {
   const vars: Array<[string, string]> = [
@@ -265,7 +275,7 @@ t.test('the CLI: run, trace, import and export of scripts', async (t) => {
   r = cli(['run', '--model', 'linux-2.4', join(upstream, 'test-sysfs.sh')]);
   t.same([r.status, r.err], [2, `klp-selftest: unknown kernel model 'linux-2.4' (known: ${modelNames().join(', ')})\n`]);
   r = cli(['run', '--version', '5.1', join(upstream, 'test-sysfs.sh')]);
-  t.match(r.err, /^klp-selftest: kernel mainline covers versions 6\.12 to 7\.3, not 5\.1\n$/);
+  t.match(r.err, /^klp-selftest: kernel mainline covers versions 6\.1, 6\.12 to 7\.3, not 5\.1\n$/);
   r = cli(['run', '--modle', 'x', join(upstream, 'test-sysfs.sh')]);
   t.equal(r.status, 2);
   t.match(r.err, /^klp-selftest: run: unknown option '--modle'/);

@@ -1,7 +1,7 @@
 /** klp-selftest explore: search one model for scenarios that break an invariant (harness/explore/) */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { findModel, modelNames } from '../models.js';
+import { findModel, modelNames, versionProblem } from '../models.js';
 import { explore, failing, type ExploreOptions, type ExploreReport } from '../explore/explore.js';
 import { INVARIANT_NAMES, isInvariantName, type InvariantName } from '../explore/invariants.js';
 import type { KernelModelDefinition } from '../models.js';
@@ -15,11 +15,9 @@ function positiveInt(name: string, text: string | undefined, fallback: number, m
 
 function parseVersion(text: string, model: KernelModelDefinition): [number, number] {
   const m = /^(\d+)\.(\d+)$/.exec(text);
-  const [[lo0, lo1], [hi0, hi1]] = model.versions;
   const v: [number, number] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-  const key = (a: number, b: number) => a * 1000 + b;
-  if (!m || key(...v) < key(lo0, lo1) || key(...v) > key(hi0, hi1))
-    throw new UsageError(`explore: --version of ${model.name} is from ${lo0}.${lo1} to ${hi0}.${hi1}, not '${text}'`);
+  const problem = m ? versionProblem(model, v) : `a version looks like '7.2', not '${text}'`;
+  if (problem) throw new UsageError(`explore: --version: ${problem}`);
   return v;
 }
 

@@ -1,5 +1,5 @@
 /** klp-selftest list and klp-selftest models: what there is to run */
-import { findModel, modelNames } from '../models.js';
+import { findModel, modelNames, versionsText } from '../models.js';
 import { defineCommand, loadAll } from './command.js';
 
 export const list = defineCommand({
@@ -26,9 +26,13 @@ export const models = defineCommand({
   handler({ io }) {
     for (const name of modelNames()) {
       const m = findModel(name)!;
-      const [lo, hi] = m.versions;
-      io.out(`${m.name}: ${m.description}\n  versions: ${lo.join('.')} to ${hi.join('.')} (default ${hi.join('.')})\n`);
-      io.out(`  modules: ${[...m.modules.keys()].sort().join(' ')}\n`);
+      const hi = m.versions[1];
+      io.out(`${m.name}: ${m.description}\n  versions: ${versionsText(m)} (default ${hi.join('.')})\n`);
+      for (const r of m.releases ?? [{ versions: m.versions, modules: m.modules }]) {
+        const [a, b] = r.versions;
+        const which = m.releases ? ` (${a.join('.')}${a.join('.') === b.join('.') ? '' : `-${b.join('.')}`})` : '';
+        io.out(`  modules${which}: ${[...r.modules.keys()].sort().join(' ')}\n`);
+      }
     }
     return 0;
   },

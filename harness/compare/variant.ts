@@ -4,7 +4,7 @@
  * module or a helper the model does not have cannot run there; it is kept, as a SKIP with
  * the reason `cannot run: <name> is not in <model>`, so the other tests still run.
  */
-import { allModels, type KernelModelDefinition } from '../models.js';
+import { allModels, modelAt, versionProblem, type KernelModelDefinition } from '../models.js';
 import type { Suite, SuiteTest } from '../selftest/suite.js';
 import { stepValidator } from '../selftest/validate.js';
 
@@ -15,10 +15,8 @@ export function comparisonGoldenGroup(model: KernelModelDefinition): string {
 
 /** the suite's version when the model covers it, else the model's newest */
 function versionFor(suite: Suite, model: KernelModelDefinition): [number, number] {
-  const [lo, hi] = model.versions;
   const v = suite.version;
-  const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
-  return suite.model === model || (cmp(v, lo) >= 0 && cmp(v, hi) <= 0) ? v : hi;
+  return suite.model.name === model.name || !versionProblem(model, v) ? v : model.versions[1];
 }
 
 /** $NAME and ${NAME} replaced by the suite's variables, so module names in vars are seen */
@@ -51,13 +49,15 @@ export function cannotRun(suite: Suite, test: SuiteTest, model: KernelModelDefin
 }
 
 /** the suite as it runs under `model` (tests that cannot run there are kept as skipped) */
-export function suiteUnder(suite: Suite, model: KernelModelDefinition): Suite {
+export function suiteUnder(suite: Suite, base: KernelModelDefinition): Suite {
+  const version = versionFor(suite, base);
+  const model = modelAt(base, version);
   const tests = suite.tests.map((t) => {
     if (t.disabled) return t;
     const reason = cannotRun(suite, t, model);
     return reason ? { ...t, disabled: true, skipReason: reason } : t;
   });
-  return { ...suite, model, version: versionFor(suite, model), tests, goldenGroup: comparisonGoldenGroup(model) };
+  return { ...suite, model, version, tests, goldenGroup: comparisonGoldenGroup(model) };
 }
 
 /** what `run` and `update` run for a suite: itself, or a comparison suite under every model */

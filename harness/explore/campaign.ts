@@ -12,7 +12,7 @@
  * seen are not extended.
  */
 import fc from 'fast-check';
-import type { KernelModelDefinition } from '../models.js';
+import { modelAt, type KernelModelDefinition } from '../models.js';
 import { deriveActions, type Action } from './actions.js';
 import type { InvariantName, Violation } from './invariants.js';
 import { checkedStep, runScenario, scenarioSession } from './scenario.js';
@@ -94,7 +94,9 @@ export class Campaign {
   private readonly commands: fc.Arbitrary<Iterable<fc.Command<Walk, Walk>>>;
 
   constructor(readonly opts: CampaignOptions) {
-    this.actions = deriveActions(opts.model, opts.version);
+    // the release the walks boot: its dialect and its own test modules make the actions
+    const version = opts.version ?? opts.model.versions[1];
+    this.actions = deriveActions(modelAt(opts.model, version), version);
     const actions = this.actions;
     this.commands = fc.commands([fc.nat({ max: 1 << 16 }).map((n) => new ChoiceCommand(n, actions))], { maxCommands: opts.depth, size: 'max' });
   }

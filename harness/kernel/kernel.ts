@@ -13,6 +13,7 @@ import { TaskList, type Task } from './sched.js';
 import { Scheduler, type Sleep } from './timer.js';
 import { Kworkers, WorkStruct, Workqueue } from './workqueue.js';
 import { Vfs } from './vfs.js';
+import type { KlpSchedHook } from './sched_klp.js';
 
 export interface KernelConfig {
   nrCpus: number;
@@ -24,6 +25,8 @@ export interface KernelConfig {
   bootEpochMs: number;
   /** virtual time at which user space starts running the tests */
   bootNs: number;
+  /** how the scheduler helps a livepatch transition along (harness/kernel/sched_klp.ts) */
+  klpSchedHook: KlpSchedHook;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -32,6 +35,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   release: '7.3.0-klp-selftest',
   bootEpochMs: Date.UTC(2026, 0, 1, 0, 0, 0),
   bootNs: 5_000 * NSEC_PER_MSEC,
+  klpSchedHook: 'schedule_static_key',
 };
 
 export class Kernel {
@@ -181,9 +185,14 @@ export class Kernel {
    * klp_update_patch_state() for the idle task at once, on that CPU.
    */
   wake_up_if_idle(cpu: number): void {
+    if (this.cpu_curr(cpu) !== this.tasks.idleTasks()[cpu]) return;
+    this.workqueue.queue_work(new WorkStruct(`idle_loop/${cpu}`, () => this.do_idle_switch(cpu)));
+  }
+
+  /** the end of one pass of do_idle() on `cpu`: its idle task takes a pending livepatch switch */
+  do_idle_switch(cpu: number): void {
     const idle = this.tasks.idleTasks()[cpu];
-    if (this.cpu_curr(cpu) !== idle) return;
-    this.workqueue.queue_work(new WorkStruct(`idle_loop/${cpu}`, () => this.tasks.runAs(idle, () => this.klp_update_patch_state?.(idle))));
+    this.tasks.runAs(idle, () => this.klp_update_patch_state?.(idle));
   }
 
   /**

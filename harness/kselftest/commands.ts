@@ -11,7 +11,7 @@
 import { runnableVariants } from '../compare/variant.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { findModel, modelNames, type KernelModelDefinition } from '../models.js';
+import { findModel, modelAt, modelNames, versionProblem, type KernelModelDefinition } from '../models.js';
 import { goldenFile, readGolden } from '../selftest/golden.js';
 import { judge, KtapReporter } from '../selftest/report.js';
 import { parseSuite, SuiteError, type Suite } from '../selftest/suite.js';
@@ -42,15 +42,14 @@ function resolveModel(opts: ScriptOptions): { model: KernelModelDefinition; vers
   const name = opts.model ?? 'mainline';
   const model = findModel(name);
   if (!model) throw new CommandError(`unknown kernel model '${name}' (known: ${modelNames().join(', ')})`);
-  const [lo, hi] = model.versions;
-  if (opts.version === undefined) return { model, version: hi };
+  if (opts.version === undefined) return { model: modelAt(model, model.versions[1]), version: model.versions[1] };
   const m = /^(\d+)\.(\d+)$/.exec(opts.version);
   if (!m) throw new CommandError(`--version must look like '6.12', not '${opts.version}'`);
   const version: [number, number] = [Number(m[1]), Number(m[2])];
-  const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
-  if (cmp(version, lo) < 0 || cmp(version, hi) > 0)
-    throw new CommandError(`kernel ${model.name} covers versions ${lo.join('.')} to ${hi.join('.')}, not ${opts.version}`);
-  return { model, version };
+  const problem = versionProblem(model, version);
+  if (problem) throw new CommandError(problem);
+  // the script is read and run with that version's functions.sh and test modules
+  return { model: modelAt(model, version), version };
 }
 
 function readScript(file: string, model: KernelModelDefinition): KselftestScript {

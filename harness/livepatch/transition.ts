@@ -11,6 +11,7 @@ import { EADDRINUSE, EBUSY, EINVAL } from '../kernel/errno.js';
 import { HZ, NSEC_PER_SEC } from '../kernel/clock.js';
 import type { DebugSite } from '../kernel/dynamic_debug.js';
 import type { KFunc } from '../kernel/kallsyms.js';
+import { sched_klp_enable } from '../kernel/sched_klp.js';
 import { KERN_NOTICE, KERN_WARNING } from '../kernel/printk.js';
 import { KLP_TRANSITION_IDLE, KLP_TRANSITION_PATCHED, KLP_TRANSITION_UNPATCHED, type Task } from '../kernel/sched.js';
 import { klp_post_patch_callback, klp_post_unpatch_callback } from './callbacks.js';
@@ -237,6 +238,8 @@ export function klp_start_transition(klp: Klp): void {
   const k = klp.k;
   k.printk(KERN_NOTICE, `livepatch: '${patchName(klp)}': starting ${direction(klp)} transition\n`);
   for (const task of forEachTask(klp)) if (task.patch_state !== klp.klp_target_state) task.patch_pending = true;
+  // klp_cond_resched_enable(): which scheduler hook, and what enabling it costs, is the release's
+  sched_klp_enable(k);
   klp.klp_signals_cnt = 0;
 }
 

@@ -4,7 +4,7 @@
  */
 import { boot, type Machine } from '../boot.js';
 import type { KernelConfig } from '../kernel/kernel.js';
-import type { KernelModelDefinition } from '../models.js';
+import { modelAt, type KernelModelDefinition } from '../models.js';
 import { insmod, modinfo, modprobe, rmmod, type ToolResult } from '../userspace/kmod.js';
 import { sysctl } from '../userspace/procps.js';
 import { PROGRAMS, type Program } from '../userspace/programs.js';
@@ -28,6 +28,8 @@ export class SelftestSession implements ShellHost {
   stderr = '';
 
   constructor(model: KernelModelDefinition, config: Partial<KernelConfig> = {}) {
+    // a model's release decides the functions.sh and the test modules the machine has
+    if (config.version) model = modelAt(model, config.version);
     this.machine = boot(model, config);
     this.fs = new MachineFs(this.machine);
     const m = this.machine;

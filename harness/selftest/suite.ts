@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { findModel, modelNames, type KernelModelDefinition } from '../models.js';
+import { findModel, modelAt, modelNames, versionProblem, type KernelModelDefinition } from '../models.js';
 
 export interface SuiteStep {
   source: string;
@@ -156,11 +156,11 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
     }
   }
   if (!model) throw new SuiteError(file, undefined, 'missing `kernel:` (the kernel model to run on)');
-  const [lo, hi] = model.versions;
-  version ??= hi;
-  const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
-  if (cmp(version, lo) < 0 || cmp(version, hi) > 0)
-    throw new SuiteError(file, versionLine, `kernel ${model.name} covers versions ${lo.join('.')} to ${hi.join('.')}, not ${version.join('.')}`);
+  version ??= model.versions[1];
+  const problem = versionProblem(model, version);
+  if (problem) throw new SuiteError(file, versionLine, problem);
+  // the suite's steps are checked against, and run with, that version's functions.sh and modules
+  model = modelAt(model, version);
   if (!isSeq(testsNode) || testsNode.items.length === 0)
     throw new SuiteError(file, lineOf(testsNode), '`tests` must be a non-empty list');
 

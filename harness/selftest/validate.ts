@@ -15,8 +15,10 @@ const known = new Map<string, SelftestSession>();
 const PROGRAM_PREFIX = './';
 
 export function stepValidator(model: KernelModelDefinition): StepValidator {
-  let session = known.get(model.name);
-  if (!session) known.set(model.name, (session = new SelftestSession(model)));
+  // one session per model and release: the helpers a step may name are that functions.sh's
+  const key = `${model.name} ${model.dialect.name}`;
+  let session = known.get(key);
+  if (!session) known.set(key, (session = new SelftestSession(model)));
   const s = session;
   return (source) => {
     try {
