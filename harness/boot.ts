@@ -44,5 +44,7 @@ export function boot(model: KernelModelDefinition, config: Partial<KernelConfig>
   k.usermodehelper = (argv) => modprobe(machine, argv.slice(1)).status;
   k.vfs.mkdirs('/dev');
   k.vfs.createFile('/dev/kmsg', 0o644, undefined, (buf) => k.log.devkmsgWrite(buf));
+  // scratch space for a test's own files
+  k.vfs.mountTmpfs('/tmp');
   return machine;
 }

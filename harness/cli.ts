@@ -130,7 +130,8 @@ export function main(argv: string[], io: Io): number | Promise<number> {
 /** bad input and bad usage, in one line and exit 2; anything else is an internal error */
 function refuse(e: unknown, cmd: string | undefined, io: Io): number {
   if (e instanceof SuiteError || e instanceof GoldenError || e instanceof CommandError || e instanceof CompareUsageError || e instanceof TimelineDirError) {
-    io.err(`klp-selftest: ${e.message}\n`);
+    // several problems (every mistake of a suite) are one line each
+    for (const line of e.message.split('\n')) io.err(`klp-selftest: ${line}\n`);
     return 2;
   }
   if (e instanceof UsageError) {

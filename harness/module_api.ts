@@ -9,6 +9,7 @@
 import type { Machine } from './boot.js';
 import { EPERM, errnoName } from './kernel/errno.js';
 import { KFunc, type KFuncImpl } from './kernel/kallsyms.js';
+import { MachineHang } from './kernel/hang.js';
 import { kstrtobool, kstrtoint } from './kernel/kstrtox.js';
 import type { kprobe } from './kernel/kprobes.js';
 import { ModuleLoader, ModuleState, type Module, type ModuleDefinition } from './kernel/module.js';
@@ -144,7 +145,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     /** wait_for_completion(): the waiter sleeps while work runs and time passes */
     wait_for_completion(c: { done: boolean }) {
       for (let i = 0; !c.done; i++) {
-        if (i > 600_000) throw new Error(`${THIS_MODULE.name}: wait_for_completion() never completes`);
+        if (i > 600_000) throw new MachineHang(`${k.current.comm} blocks in wait_for_completion() in ${THIS_MODULE.name}, and nothing completes it`);
         k.sched.advance(i === 0 ? 0 : 100_000);
       }
     },
@@ -156,8 +157,12 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     /** a symbol another module exports (resolved at load time, like the module loader does) */
     symbol_get(name: string): KFunc {
       const f = k.kallsyms.lookupName(name);
-      if (!f) throw new Error(`${THIS_MODULE.name}: Unknown symbol ${name}`);
-      return f;
+      if (f) return f;
+      // simplify_symbols() fails the load; the placeholder is never called
+      THIS_MODULE.unresolved.push(name);
+      return new KFunc(name, THIS_MODULE.name, () => {
+        throw new Error(`${THIS_MODULE.name}: called unresolved symbol ${name}`);
+      });
     },
 
     /** proc_create_single(): a read-only /proc file backed by a show function */

@@ -60,7 +60,11 @@ t.test('an unknown module dies with the helper message, naming the step', async 
   const p = suite('nomod.yaml', 'kernel: mainline\ntests:\n  - title: one\n    steps:\n      - load_lp test_klp_nope\n');
   const r = run(['trace', p]);
   t.equal(r.status, 1);
-  t.equal(r.err, `${p}:5: test 'one', step 1 (load_lp test_klp_nope): ERROR: Can't find "test_modules/test_klp_nope.ko", try "make"\n`);
+  // the die message as the script prints it, then the one line naming the step
+  t.equal(
+    r.err,
+    `ERROR: Can't find "test_modules/test_klp_nope.ko", try "make"\n${p}:5: test 'one', step 1 (load_lp test_klp_nope): ERROR: Can't find "test_modules/test_klp_nope.ko", try "make"\n`,
+  );
 });
 
 t.test('a bad module parameter fails the load as insmod reports it', async (t) => {

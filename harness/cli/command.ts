@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSuite, type Suite } from '../selftest/suite.js';
+import { loadSuite, SuiteError, throwAll, type Suite } from '../selftest/suite.js';
 import { stepValidator } from '../selftest/validate.js';
 
 /** the project folder (suites/, expected/, package.json), the same from the sources and from build/ */
@@ -115,6 +115,18 @@ export function display(p: string): string {
   return r.startsWith('..') ? p : r;
 }
 
+/** every suite the paths name; the problems of all of them are reported together */
 export function loadAll(paths: string[]): Suite[] {
-  return collectSuites(paths).map((f) => loadSuite(display(f), stepValidator));
+  const suites: Suite[] = [];
+  const errors: SuiteError[] = [];
+  for (const f of collectSuites(paths)) {
+    try {
+      suites.push(loadSuite(display(f), stepValidator));
+    } catch (e) {
+      if (!(e instanceof SuiteError)) throw e;
+      errors.push(e);
+    }
+  }
+  throwAll(errors);
+  return suites;
 }

@@ -17,8 +17,9 @@ export const trace = defineCommand({
     timeline: { type: 'string', arg: 'DIR', help: 'also write one self-contained SVG timeline per test into DIR' },
     dmesg: { type: 'boolean', help: "the unfiltered kernel log with dmesg's timestamps instead of check_result's view" },
   },
-  details: `Each test is printed as it ends, so the tests before an error are shown. A test that
-could not finish prints its error on stderr and the exit status is 1.`,
+  details: `Each test is printed as it ends, so the tests before an error are shown. What a
+test's steps print (an error of echo, a die message) goes to stderr after its log. A test
+that could not finish prints its error on stderr and the exit status is 1.`,
   handler({ values, positionals, io }) {
     if (scriptsIn('trace', positionals)) return kselftest.traceScript(positionals[0], values, scriptIo(io));
     if (values.timeline !== undefined) return traceTimeline([positionals[0], '--timeline', values.timeline], io);
@@ -31,6 +32,8 @@ could not finish prints its error on stderr and the exit status is 1.`,
         io.out(`=== TEST: ${t.test.title}\n`);
         const text = values.dmesg ? t.dmesg?.replace(/\n$/, '') : t.log;
         if (text) io.out(`${text}\n`);
+        // what the steps printed goes beside the log, as a script's output would
+        if (t.output) io.err(t.output.endsWith('\n') ? t.output : `${t.output}\n`);
         if (t.error) {
           io.err(`${t.error}\n`);
           status = 1;

@@ -5,7 +5,8 @@
  */
 import type { KernelModelDefinition } from '../models.js';
 import { SelftestSession } from '../selftest/session.js';
-import { ShellExit, ShellSyntaxError } from '../selftest/shell/host.js';
+import { ShellExit, ShellHang, ShellSyntaxError } from '../selftest/shell/host.js';
+import { MachineHang } from '../kernel/hang.js';
 import { InvariantChecker } from './checker.js';
 import type { Violation } from './invariants.js';
 
@@ -16,7 +17,7 @@ import type { Violation } from './invariants.js';
  * not a broken promise, so it is neither a violation nor a step worth continuing from.
  */
 export function wouldHang(e: unknown): boolean {
-  return e instanceof Error && /never completes|would hang/.test(e.message);
+  return e instanceof MachineHang || e instanceof ShellHang;
 }
 
 export interface ScenarioResult {
@@ -48,7 +49,8 @@ export function checkedStep(session: SelftestSession, checker: InvariantChecker,
     session.step(step);
   } catch (e) {
     if (wouldHang(e)) return 'hung';
-    // a command's own failure (exit, a syntax error) is the user's, not the simulator's
+    // a command's own failure (exit, a syntax error) is the user's, not the simulator's; a
+    // step past its time bound (StepTimeLimit) is a broken no-internal-error like any other
     if (!(e instanceof ShellExit) && !(e instanceof ShellSyntaxError)) {
       checker.afterStep(index);
       checker.internalError(`${step}: ${e instanceof Error ? e.message : String(e)}`);

@@ -33,6 +33,8 @@ export class Module {
   readonly params: KernelParam<any>[] = [];
   readonly funcs: KFunc[] = [];
   readonly info = new Map<string, string>();
+  /** symbols the module uses that nothing exports: simplify_symbols() refuses the load */
+  readonly unresolved: string[] = [];
   init?: () => number;
   exit?: () => void;
   /** set by klp_module_coming, cleared by klp_module_going */
@@ -132,7 +134,12 @@ export class ModuleLoader {
 
     this.module_augment_kernel_taints(mod);
 
-    // simplify_symbols(): the module's functions become visible to kallsyms
+    // simplify_symbols(): an undefined symbol fails the load with -ENOENT ...
+    if (mod.unresolved.length) {
+      for (const name of mod.unresolved) k.printk(KERN_WARNING, `${mod.name}: Unknown symbol ${name} (err ${-ENOENT})\n`);
+      return this.free_module(mod, -ENOENT);
+    }
+    // ... and the module's functions become visible to kallsyms
     for (const f of mod.funcs) k.kallsyms.add(f);
 
     // complete_formation() + prepare_coming_module()

@@ -6,6 +6,7 @@
  * text a real kernel would hand them.
  */
 import type { VirtualClock } from './clock.js';
+import { EINVAL } from './errno.js';
 
 export const KERN_EMERG = 0;
 export const KERN_ALERT = 1;
@@ -18,6 +19,8 @@ export const KERN_DEBUG = 7;
 
 /** facility of records written to /dev/kmsg by user space (LOG_USER) */
 const LOG_USER = 1;
+/** PRINTKRB_RECORD_MAX: the longest write(2) /dev/kmsg takes, in bytes */
+const PRINTKRB_RECORD_MAX = 1024;
 /** default_message_loglevel: what a /dev/kmsg line without a <N> prefix gets */
 const DEFAULT_MESSAGE_LOGLEVEL = KERN_WARNING;
 
@@ -66,10 +69,12 @@ export class Printk {
   }
 
   /**
-   * devkmsg_write(): one write(2) is one record. An optional "<N>" prefix sets the level
-   * and facility; user space cannot claim the kernel facility, so 0 becomes LOG_USER.
+   * devkmsg_write(): one write(2) is one record, of at most 1024 bytes (a longer one is
+   * refused whole, EINVAL). An optional "<N>" prefix sets the level and facility; user
+   * space cannot claim the kernel facility, so 0 becomes LOG_USER.
    */
   devkmsgWrite(data: string): number {
+    if (Buffer.byteLength(data) > PRINTKRB_RECORD_MAX) return -EINVAL;
     let level = DEFAULT_MESSAGE_LOGLEVEL;
     let facility = LOG_USER;
     let text = data;
@@ -80,6 +85,9 @@ export class Printk {
       facility = prio >> 3 || LOG_USER;
       text = text.slice(m[0].length);
     }
+    // printk_emit(..., "%s", line): the record ends at a NUL byte
+    const nul = text.indexOf('\0');
+    if (nul >= 0) text = text.slice(0, nul);
     this.printk(level, text, facility);
     return data.length;
   }
@@ -96,15 +104,22 @@ export class Printk {
     return this.text;
   }
 
-  /** dmesg's lines for the records from sequence number `seq` on */
+  /** dmesg's lines for the records from sequence number `seq` on, formatting only those */
   dmesgSince(seq: number): string {
-    const text = this.dmesg();
-    const first = this.records.findIndex((r) => r.seq >= seq);
-    if (first < 0) return '';
-    if (first === 0) return text;
-    let at = 0;
-    for (let i = 0; i < first; i++) at = text.indexOf('\n', at) + 1;
-    return text.slice(at);
+    // sequence numbers are consecutive, so the first record's index is a subtraction
+    const first = this.records.length ? Math.max(0, seq - this.records[0].seq) : 0;
+    let text = '';
+    for (let i = first; i < this.records.length; i++) text += `${formatDmesgLine(this.records[i])}\n`;
+    return text;
+  }
+
+  /** the last dmesg line containing `needle`, searched from the end (a line just logged is found at once) */
+  lastLineContaining(needle: string): string | undefined {
+    for (let i = this.records.length - 1; i >= 0; i--) {
+      const line = formatDmesgLine(this.records[i]);
+      if (line.includes(needle)) return line;
+    }
+    return undefined;
   }
 
   /** the sequence number the next record will get */

@@ -17,12 +17,16 @@ export interface FileNode {
   mode: number;
   show?: ShowFn;
   store?: StoreFn;
+  /** a regular file's contents (tmpfs): opening it for writing without O_APPEND truncates */
+  data?: string[];
 }
 
 export interface DirNode {
   kind: 'dir';
   mode: number;
   children: Map<string, Node>;
+  /** a tmpfs directory (/tmp): user space creates regular files in it by opening them */
+  tmpfs?: boolean;
 }
 
 export type Node = FileNode | DirNode;
@@ -44,6 +48,8 @@ export function modeString(node: Node): string {
   const bits = 'rwxrwxrwx';
   let s = node.kind === 'dir' ? 'd' : '-';
   for (let i = 0; i < 9; i++) s += node.mode & (1 << (8 - i)) ? bits[i] : '-';
+  // the sticky bit (/tmp) shows in the others' execute place
+  if (node.mode & 0o1000) s = s.slice(0, 9) + (node.mode & 1 ? 't' : 'T');
   return s;
 }
 
@@ -117,17 +123,31 @@ export class Vfs {
     return node.show();
   }
 
-  /** open for writing; a negative errno when open(2) would fail */
-  openWrite(path: string): FileNode | number {
+  /** open for writing (O_CREAT, O_TRUNC unless `append`); a negative errno when open(2) would fail */
+  openWrite(path: string, append = false): FileNode | number {
     const parts = [...split(path)];
     const parentPath = parts.slice(0, -1).join('/');
     const parent = this.lookup(parentPath);
     if (parent && parent.kind !== 'dir') return -ENOTDIR;
     const node = this.lookup(path);
-    if (!node) return -ENOENT; // nothing here can be created by user space
+    if (!node) {
+      // only tmpfs lets user space create files; sysfs, procfs and debugfs do not
+      if (!parent || parent.kind !== 'dir' || !parent.tmpfs || parts.length === 0 || parts.includes('..')) return -ENOENT;
+      const file = regularFile(0o644);
+      parent.children.set(parts[parts.length - 1], file);
+      return file;
+    }
     if (node.kind === 'dir') return -EISDIR;
     if (!node.store) return -EACCES;
+    if (node.data && !append) node.data.length = 0;
     return node;
+  }
+
+  /** mount a tmpfs at `path` (an empty directory anyone may write in, as /tmp is) */
+  mountTmpfs(path: string): void {
+    const dir = this.mkdirs(path, 0o1777);
+    dir.mode = 0o1777;
+    dir.tmpfs = true;
   }
 
   /** one write(2) to an opened file: kernfs skips the handler for a zero-length write */
@@ -141,4 +161,16 @@ export class Vfs {
     const node = this.lookup(path);
     return node && node.kind === 'dir' ? [...node.children.keys()] : undefined;
   }
+}
+
+/** a tmpfs regular file: what is written is kept, in order, and read back whole */
+function regularFile(mode: number): FileNode {
+  const data: string[] = [];
+  return {
+    kind: 'file',
+    mode,
+    data,
+    show: () => data.join(''),
+    store: (buf) => (data.push(buf), buf.length),
+  };
 }

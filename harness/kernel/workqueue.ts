@@ -6,6 +6,7 @@
  * command, or while something sleeps); delayed work runs when virtual time reaches its
  * expiry. Ties are broken by queueing order, so every run is deterministic.
  */
+import { MachineHang } from './hang.js';
 import type { Task, TaskList } from './sched.js';
 import type { Scheduler, Sleep, Timer } from './timer.js';
 
@@ -72,7 +73,7 @@ export class Workqueue {
       this.execute(work);
     }
     for (let guard = 0; work.running; guard++) {
-      if (guard > 1_000_000) throw new Error(`flush_work(${work.name}): the work never ends`);
+      if (guard > 1_000_000) throw new MachineHang(`flush_work(${work.name}) waits for a work that never ends`);
       if (this.sched.advancing) work.running.resume();
       else this.sched.advance(1_000_000);
     }

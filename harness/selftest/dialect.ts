@@ -88,11 +88,8 @@ export const START_TEST_CANARY: TestStart = {
   start({ ctx, die, loopUntil }, title, io) {
     const last_dmesg_msg = `livepatch kselftest timestamp: ${ctx.date()}`;
     ctx.log(last_dmesg_msg);
-    const find = () =>
-      ctx
-        .dmesg()
-        .split('\n')
-        .find((l) => l.includes(last_dmesg_msg));
+    // dmesg | grep: the canary was just logged, so it is searched from the log's end
+    const find = () => ctx.dmesgLine(last_dmesg_msg);
     if (!loopUntil(() => find() !== undefined)) die(io, `buffer busy? can't find canary dmesg message: ${last_dmesg_msg}`);
     ctx.lastDmesg = find();
     io.out(`TEST: ${title} ... `);

@@ -46,6 +46,8 @@ export interface HelperContext {
   date(): string;
   /** dmesg's output */
   dmesg(): string;
+  /** `dmesg | grep NEEDLE` for a line logged just now: found from the log's end */
+  dmesgLine(needle: string): string | undefined;
   /** where start_test keeps the canary line (LAST_DMESG) */
   lastDmesg: string | undefined;
   /** a start_test that saves the log (6.1) or clears it (5.5) instead: how many lines it had */

@@ -21,11 +21,11 @@ export class MachineFs implements VirtualFs {
     return typeof r === 'number' ? fsError(r) : r;
   }
 
-  openWrite(path: string, _append = false): OpenFile | FsError {
+  openWrite(path: string, append = false): OpenFile | FsError {
     const { k } = this.machine;
     if (path === '/dev/null') return { write: () => undefined, close: () => {} };
     k.workqueue.runPending();
-    const node = k.syscall(() => k.vfs.openWrite(path));
+    const node = k.syscall(() => k.vfs.openWrite(path, append));
     if (typeof node === 'number') return fsError(node);
     return {
       write: (data: string) => {

@@ -4,9 +4,11 @@
  * log is what check_result would compare: the filtered dmesg after its canary.
  */
 import { performance } from 'node:perf_hooks';
-import { ShellExit, ShellSyntaxError } from './shell/host.js';
+import { MachineHang } from '../kernel/hang.js';
+import { engineLimit, StepTimeLimit } from './limits.js';
+import { ShellExit, ShellHang, ShellSyntaxError } from './shell/host.js';
 import { SelftestSession } from './session.js';
-import type { Suite, SuiteTest } from './suite.js';
+import { oneLine, type Suite, type SuiteTest } from './suite.js';
 
 export type TestStatus = 'done' | 'skipped' | 'error' | 'not-run';
 
@@ -50,13 +52,28 @@ export interface RunOptions {
 
 function stepError(suite: Suite, test: SuiteTest, n: number, detail: string): string {
   const step = test.steps[n];
-  return `${suite.file}:${step.line}: test '${test.title}', step ${n + 1} (${step.source}): ${detail}`;
+  return oneLine(`${suite.file}:${step.line}: test '${test.title}', step ${n + 1} (${step.source}): ${detail}`);
 }
 
 /** the last line a failing step left on stderr: a die message, an insmod error ... */
 function lastErrorLine(text: string): string {
   const lines = text.split('\n').filter(Boolean);
   return lines[lines.length - 1] ?? 'failed';
+}
+
+/**
+ * How a step that threw ends its test: `skip` (exit 4) skips this test only, as upstream
+ * guards such tests with an `if`; an exit, a syntax error, a point where the real machine
+ * would block for ever, a step waiting longer than a step may, or a limit of the step shell
+ * ends the run there.
+ */
+function stepEnd(e: unknown, stderr: string): { skipped: string } | { error: string } {
+  if (e instanceof ShellExit && e.status === 4) return { skipped: lastErrorLine(stderr) };
+  if (e instanceof ShellExit) return { error: lastErrorLine(stderr) };
+  if (e instanceof ShellSyntaxError) return { error: e.message };
+  if (e instanceof MachineHang || e instanceof ShellHang) return { error: `would hang a real machine: ${e.message}` };
+  if (e instanceof StepTimeLimit) return { error: e.message };
+  return { error: engineLimit(e) };
 }
 
 /** who watches a run from outside (the timeline): called at the points named */
@@ -93,20 +110,31 @@ export function runSuite(suite: Suite, opts: RunOptions = {}): SuiteRun {
     const seq = session.machine.k.log.seq;
     const outFrom = session.stdout.length;
     const errFrom = session.stderr.length;
-    session.startTest(test.title);
     let error: string | undefined;
     let skipped: string | undefined;
+    const ended = (e: unknown, stderrFrom: number, where: (detail: string) => string) => {
+      const end = stepEnd(e, session.stderr.slice(stderrFrom));
+      if ('skipped' in end) skipped = end.skipped;
+      else error = where(end.error);
+    };
+    try {
+      session.startTest(test.title);
+    } catch (e) {
+      ended(e, errFrom, (detail) => oneLine(`${suite.file}:${test.line}: test '${test.title}', start_test: ${detail}`));
+    }
     for (let n = 0; n < test.steps.length && !error && !skipped; n++) {
       const stepErrFrom = session.stderr.length;
       try {
         session.step(test.steps[n].source);
       } catch (e) {
-        // `skip` (exit 4) skips this test only: upstream guards such tests with an `if`
-        if (e instanceof ShellExit && e.status === 4) skipped = lastErrorLine(session.stderr.slice(stepErrFrom));
-        else if (e instanceof ShellExit) error = stepError(suite, test, n, lastErrorLine(session.stderr.slice(stepErrFrom)));
-        else if (e instanceof ShellSyntaxError) error = stepError(suite, test, n, e.message);
-        else if (opts.internalError?.(e)) error = stepError(suite, test, n, opts.internalError(e)!);
-        else throw e;
+        try {
+          ended(e, stepErrFrom, (detail) => stepError(suite, test, n, detail));
+        } catch (internal) {
+          // the simulator's own failure: propagates, unless the caller reports it (--invariants)
+          const message = opts.internalError?.(internal);
+          if (message === undefined) throw internal;
+          error = stepError(suite, test, n, message);
+        }
       }
       opts.observer?.stepDone();
     }

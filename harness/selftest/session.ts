@@ -11,7 +11,10 @@ import { PROGRAMS, type Program } from '../userspace/programs.js';
 import { filterLog, filterNewLines } from './check_result.js';
 import { FUNCTIONS_VARIABLES, selftestFunctions, type HelperContext } from './functions.js';
 import { MachineFs, fsError } from './machine_fs.js';
+import { helperCallProblem } from './helper_usage.js';
+import { STEP_TIME_LIMIT_S, StepTimeLimit } from './limits.js';
 import { Shell } from './shell/interpreter.js';
+import { ShellExit } from './shell/host.js';
 import type { CommandImpl, CommandIO, FsError, ShellHost } from './shell/host.js';
 
 /** virtual time a fork+exec of an external program costs */
@@ -69,6 +72,11 @@ export class SelftestSession implements ShellHost {
       sleep: (s) => session.sleep(s),
       date: () => k.clock.rfc3339ns(),
       dmesg: () => session.runTool(['dmesg']).stdout,
+      dmesgLine: (needle) => {
+        // dmesg runs as before (its time, its pending work); its text is not searched whole
+        session.runTool(['dmesg']);
+        return k.log.lastLineContaining(needle);
+      },
     };
     this.helpers = selftestFunctions(this.ctx);
     this.shell = new Shell(this, {
@@ -77,11 +85,12 @@ export class SelftestSession implements ShellHost {
     });
   }
 
-  /** the kernel log as `echo "$msg" > /dev/kmsg` writes it: one write, with the newline */
+  /** the kernel log as `echo "$msg" > /dev/kmsg` writes it: one write, with the newline; a refused write is echo's error */
   kmsg(msg: string): void {
     const f = this.fs.openWrite('/dev/kmsg', false);
     if (!('write' in f)) throw new Error(`/dev/kmsg: ${f.message}`);
-    f.write(`${msg}\n`);
+    const err = f.write(`${msg}\n`);
+    if (err) this.stderr += `bash: line 1: echo: write error: ${err.message}\n`;
   }
 
   /** `echo value > path` from the shell: one write of "value\n"; errors as bash prints them */
@@ -99,8 +108,13 @@ export class SelftestSession implements ShellHost {
     return true;
   }
 
+  /** the user-space tools a step may call by name */
+  toolNames(): string[] {
+    return Object.keys(this.tools);
+  }
+
   runTool(argv: string[]): ToolResult {
-    const tool = this.tools[argv[0]];
+    const tool = Object.hasOwn(this.tools, argv[0]) ? this.tools[argv[0]] : undefined;
     if (!tool) return { status: 127, stdout: '', stderr: `bash: line 1: ${argv[0]}: command not found\n` };
     this.machine.k.workqueue.runPending();
     this.machine.k.sched.advance(PROCESS_COST_NS);
@@ -110,9 +124,15 @@ export class SelftestSession implements ShellHost {
   // ShellHost
 
   command(name: string): CommandImpl | undefined {
-    const helper = this.helpers[name];
-    if (helper) return helper;
-    if (!this.tools[name]) return undefined;
+    const helper = Object.hasOwn(this.helpers, name) ? this.helpers[name] : undefined;
+    if (helper)
+      return (argv, io) => {
+        const problem = helperCallProblem(name, argv);
+        if (!problem) return helper(argv, io);
+        io.err(`${name}: ${problem}\n`);
+        throw new ShellExit(2);
+      };
+    if (!Object.hasOwn(this.tools, name)) return undefined;
     return (argv, io) => {
       const r = this.runTool([name, ...argv]);
       if (r.stdout) io.out(r.stdout);
@@ -121,14 +141,23 @@ export class SelftestSession implements ShellHost {
     };
   }
 
+  /** when the current step began, in machine time */
+  private stepStartNs = 0;
+
   sleep(seconds: number): void {
-    this.machine.k.sched.advance(Math.round(seconds * 1e9));
+    const ns = Math.round(seconds * 1e9);
+    const k = this.machine.k;
+    const spent = (k.clock.now() - this.stepStartNs) / 1e9;
+    if (!(spent + seconds <= STEP_TIME_LIMIT_S))
+      throw new StepTimeLimit(`a sleep of ${seconds} s would make the step take ${Math.round(spent + seconds)} s of machine time, more than the ${STEP_TIME_LIMIT_S} s a step may take`);
+    k.sched.advance(ns);
   }
 
   private readonly programs = new Map<number, Program>();
 
   spawn(argv: string[]): number | FsError {
-    const start = PROGRAMS[argv[0].replace(/^.*\//, '')];
+    const name = argv[0].replace(/^.*\//, '');
+    const start = Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name] : undefined;
     if (!start) return fsError(-2);
     const k = this.machine.k;
     k.sched.advance(PROCESS_COST_NS);
@@ -160,11 +189,16 @@ export class SelftestSession implements ShellHost {
 
   /** run one step; ShellExit propagates (die, skip, exit) */
   step(source: string): number {
+    this.stepStartNs = this.machine.k.clock.now();
     this.machine.k.workqueue.runPending();
     return this.shell.run(source);
   }
 
+  /** the first record of the current test: its canary cannot be before */
+  private testSeq = 0;
+
   startTest(title: string): void {
+    this.testSeq = this.machine.k.log.seq;
     this.helpers.start_test([title], {
       stdin: '',
       out: (t) => (this.stdout += t),
@@ -178,6 +212,8 @@ export class SelftestSession implements ShellHost {
     const filter = this.ctx.dialect.logFilter;
     if (this.ctx.savedDmesgLines !== undefined) return filterNewLines(this.ctx.dmesg(), this.ctx.savedDmesgLines, filter);
     if (this.ctx.lastDmesg === undefined) return undefined;
-    return filterLog(this.ctx.dmesg(), this.ctx.lastDmesg, filter);
+    // dmesg runs, but only the lines from the test's start can hold its canary
+    this.runTool(['dmesg']);
+    return filterLog(this.machine.k.log.dmesgSince(this.testSeq), this.ctx.lastDmesg, filter);
   }
 }

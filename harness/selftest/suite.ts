@@ -21,10 +21,13 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { findModel, modelAt, modelNames, versionProblem, type KernelModelDefinition } from '../models.js';
+import { didYouMean } from './did_you_mean.js';
 
 export interface SuiteStep {
   source: string;
   line: number;
+  /** YAML ended the step at ' #' (a comment), which may have been part of it */
+  cutAtComment?: boolean;
 }
 
 export interface SuiteTest {
@@ -61,8 +64,32 @@ export class SuiteError extends Error {
     readonly line: number | undefined,
     readonly detail: string,
   ) {
-    super(`${file}${line ? `:${line}` : ''}: ${detail}`);
+    super(`${file}${line ? `:${line}` : ''}: ${oneLine(detail)}`);
   }
+}
+
+/** every problem found in a suite (or in several), one line each, in file order */
+export class SuiteErrors extends SuiteError {
+  constructor(readonly all: SuiteError[]) {
+    super(all[0].file, all[0].line, all[0].detail);
+    this.message = all.map((e) => e.message).join('\n');
+  }
+}
+
+/** throws the problems found, if any: one as itself, more as SuiteErrors */
+export function throwAll(errors: SuiteError[]): void {
+  const flat = errors.flatMap((e) => (e instanceof SuiteErrors ? e.all : [e]));
+  if (flat.length === 1) throw flat[0];
+  if (flat.length) throw new SuiteErrors(flat);
+}
+
+/**
+ * A title or a step as an error message quotes it: on one line, whatever it holds (a
+ * block step spans lines; a title may hold a line break), so that every problem stays
+ * one line of output.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 /** lower case, runs of anything else than letters and digits become one dash */
@@ -91,27 +118,34 @@ export function loadSuite(file: string, validateStep?: (model: KernelModelDefini
   return parseSuite(file, text, validateStep);
 }
 
+/**
+ * A suite from its text. Problems that leave nothing to check further (YAML that does not
+ * parse, no model) end the loading at once; the others are all collected, so that one run
+ * shows every mistake of the file.
+ */
 export function parseSuite(file: string, text: string, validateStep?: (model: KernelModelDefinition) => StepValidator): Suite {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true });
   const lineOf = (node: Node | null | undefined) => (node?.range ? lc.linePos(node.range[0]).line : undefined);
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line;
-    throw new SuiteError(file, line, `invalid YAML: ${e.message.split('\n')[0]}`);
-  }
+  if (doc.errors.length)
+    throwAll(doc.errors.map((e) => new SuiteError(file, e.linePos?.[0]?.line, `invalid YAML: ${e.message.split('\n')[0]}`)));
   const root = doc.contents;
   if (!isMap(root)) throw new SuiteError(file, lineOf(root as Node), 'a suite is a mapping with `kernel` and `tests`');
 
+  const errors: SuiteError[] = [];
+  const problem = (line: number | undefined, detail: string) => errors.push(new SuiteError(file, line, detail));
+
   const name = suiteNameOf(file);
-  if (!SAFE_NAME.test(name)) throw new SuiteError(file, undefined, `suite name '${name}' cannot name a golden directory (use letters, digits, '.', '_' and '-')`);
+  if (!SAFE_NAME.test(name)) problem(undefined, `suite name '${name}' cannot name a golden directory (use letters, digits, '.', '_' and '-')`);
 
   let model: KernelModelDefinition | undefined;
+  let modelLine: number | undefined;
   let version: [number, number] | undefined;
   let versionLine: number | undefined;
   let description: string | undefined;
   const vars: Array<[string, string]> = [];
   let testsNode: Node | undefined;
+  let testsLine: number | undefined;
   let compare = false;
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
@@ -121,56 +155,74 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
       case 'kernel': {
         const v = isScalar(value) ? String(value.value) : '';
         model = findModel(v);
-        if (!model) throw new SuiteError(file, line, `unknown kernel model '${v}' (known: ${modelNames().join(', ')})`);
+        modelLine = line;
+        if (!model) {
+          const near = didYouMean(v, modelNames());
+          problem(line, `unknown kernel model '${v}' (${near ? `did you mean ${near}? ` : ''}known: ${modelNames().join(', ')})`);
+        }
         break;
       }
       case 'version': {
-        const v = isScalar(value) ? String(value.value) : '';
+        // the text as written: YAML reads an unquoted 6.20 as the number 6.2
+        const v = isScalar(value) ? (value.source ?? String(value.value)) : '';
         const m = /^(\d+)\.(\d+)$/.exec(v);
-        if (!m) throw new SuiteError(file, line, `version must look like '7.2', not '${v}'`);
-        version = [Number(m[1]), Number(m[2])];
-        versionLine = line;
+        if (!m) problem(line, `version must look like '7.2', not '${v}'`);
+        else {
+          version = [Number(m[1]), Number(m[2])];
+          versionLine = line;
+        }
         break;
       }
       case 'description':
         description = isScalar(value) ? String(value.value) : undefined;
         break;
       case 'vars':
-        if (!isMap(value)) throw new SuiteError(file, line, '`vars` must map variable names to values');
+        if (!isMap(value)) {
+          problem(line, '`vars` must map variable names to values');
+          break;
+        }
         for (const v of value.items) {
           const vname = isScalar(v.key) ? String(v.key.value) : '';
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(vname)) throw new SuiteError(file, lineOf(v.key as Node), `invalid variable name '${vname}'`);
-          if (!isScalar(v.value)) throw new SuiteError(file, lineOf(v.key as Node), `variable ${vname} must be a plain value`);
-          vars.push([vname, String(v.value.value)]);
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(vname)) problem(lineOf(v.key as Node), `invalid variable name '${vname}'`);
+          else if (!isScalar(v.value)) problem(lineOf(v.key as Node), `variable ${vname} must be a plain value`);
+          else vars.push([vname, String(v.value.source ?? v.value.value)]);
         }
         break;
       case 'tests':
         testsNode = value ?? undefined;
+        testsLine = line;
         break;
       case 'compare':
-        if (!isScalar(value) || typeof value.value !== 'boolean') throw new SuiteError(file, line, 'compare must be true or false');
-        compare = value.value;
+        if (!isScalar(value) || typeof value.value !== 'boolean') problem(line, 'compare must be true or false');
+        else compare = value.value;
         break;
-      default:
-        throw new SuiteError(file, line, `unknown key '${key}' (expected kernel, version, description, vars, tests, compare)`);
+      default: {
+        const near = didYouMean(key, SUITE_KEYS);
+        problem(line, `unknown key '${key}' (${near ? `did you mean ${near}? ` : ''}expected ${SUITE_KEYS.join(', ')})`);
+      }
     }
   }
-  if (!model) throw new SuiteError(file, undefined, 'missing `kernel:` (the kernel model to run on)');
+  if (!model) {
+    if (modelLine === undefined) problem(undefined, 'missing `kernel:` (the kernel model to run on)');
+    throwAll(errors);
+    throw new Error('unreachable: no model and no error');
+  }
   version ??= model.versions[1];
-  const problem = versionProblem(model, version);
-  if (problem) throw new SuiteError(file, versionLine, problem);
+  const outOfRange = versionProblem(model, version);
+  if (outOfRange) problem(versionLine, outOfRange);
   // the suite's steps are checked against, and run with, that version's functions.sh and modules
-  model = modelAt(model, version);
-  if (!isSeq(testsNode) || testsNode.items.length === 0)
-    throw new SuiteError(file, lineOf(testsNode), '`tests` must be a non-empty list');
-
-  const validator = validateStep?.(model);
+  else model = modelAt(model, version);
   const tests: SuiteTest[] = [];
+  if (!isSeq(testsNode) || testsNode.items.length === 0) {
+    problem(lineOf(testsNode) ?? testsLine, '`tests` must be a non-empty list');
+    throwAll(errors);
+  }
+  const validator = validateStep?.(model);
   const slugs = new Map<string, number>();
-  testsNode.items.forEach((item, i) => {
+  (isSeq(testsNode) ? testsNode.items : []).forEach((item, i) => {
     const tnode = item as Node;
     const tline = lineOf(tnode) ?? 0;
-    if (!isMap(tnode)) throw new SuiteError(file, tline, `test ${i + 1}: must be a mapping with title and steps`);
+    if (!isMap(tnode)) return problem(tline, `test ${i + 1}: must be a mapping with title and steps`);
     let title: string | undefined;
     let steps: SuiteStep[] | undefined;
     let disabled = false;
@@ -179,38 +231,57 @@ export function parseSuite(file: string, text: string, validateStep?: (model: Ke
       const value = pair.value as Node | null;
       const line = lineOf(pair.key as Node);
       if (key === 'title') {
-        if (!isScalar(value) || typeof value.value !== 'string' || !value.value.trim())
-          throw new SuiteError(file, line, `test ${i + 1}: title must be a non-empty string`);
-        title = value.value;
+        if (!isScalar(value) || typeof value.value !== 'string' || !value.value.trim()) problem(line, `test ${i + 1}: title must be a non-empty string`);
+        else title = value.value;
       } else if (key === 'steps') {
-        if (!isSeq(value)) throw new SuiteError(file, line, `test ${i + 1}: steps must be a list of shell lines`);
-        steps = value.items.map((s) => {
+        if (!isSeq(value)) {
+          problem(line, `test ${i + 1}: steps must be a list of shell lines`);
+          continue;
+        }
+        steps = [];
+        for (const s of value.items) {
           const snode = s as Node;
+          const sline = lineOf(snode) ?? line ?? tline;
           if (!isScalar(snode) || typeof snode.value !== 'string')
-            throw new SuiteError(file, lineOf(snode) ?? line, `test ${i + 1}: every step must be one line of text (quote it: YAML reads ': ' as a mapping)`);
-          return { source: snode.value, line: lineOf(snode) ?? line ?? tline };
-        });
+            problem(sline, `test ${i + 1}: every step must be one line of text (quote it: YAML reads ': ' as a mapping)`);
+          else if (snode.value.includes('\0')) problem(sline, `test ${i + 1}: a step cannot hold a NUL byte (a shell line is a C string; printf '\\0' writes one)`);
+          else steps.push({ source: snode.value, line: sline, cutAtComment: cutAtComment(text, snode) });
+        }
       } else if (key === 'disabled') {
-        if (!isScalar(value) || typeof value.value !== 'boolean') throw new SuiteError(file, line, `test ${i + 1}: disabled must be true or false`);
-        disabled = value.value;
+        if (!isScalar(value) || typeof value.value !== 'boolean') problem(line, `test ${i + 1}: disabled must be true or false`);
+        else disabled = value.value;
       } else {
-        throw new SuiteError(file, line, `test ${i + 1}: unknown key '${key}' (expected title, steps, disabled)`);
+        const near = didYouMean(key, TEST_KEYS);
+        problem(line, `test ${i + 1}: unknown key '${key}' (${near ? `did you mean ${near}? ` : ''}expected ${TEST_KEYS.join(', ')})`);
       }
     }
-    if (!title) throw new SuiteError(file, tline, `test ${i + 1}: missing title`);
-    if (!steps) throw new SuiteError(file, tline, `test '${title}': missing steps`);
+    const label = title === undefined ? `test ${i + 1}` : `test '${title}'`;
+    if (!tnode.items.some((p) => isScalar(p.key) && p.key.value === 'title')) problem(tline, `test ${i + 1}: missing title`);
+    if (!tnode.items.some((p) => isScalar(p.key) && p.key.value === 'steps')) problem(tline, `${label}: missing steps`);
+    if (title === undefined || steps === undefined) return;
     const slug = slugify(title);
-    if (!slug) throw new SuiteError(file, tline, `test '${title}': the title needs letters or digits to name its golden file`);
-    if (slugs.has(slug)) throw new SuiteError(file, tline, `test '${title}': same golden name as test ${slugs.get(slug)}`);
+    if (!slug) return problem(tline, `test '${title}': the title needs letters or digits to name its golden file`);
+    if (slugs.has(slug)) problem(tline, `test '${title}': same golden name as test ${slugs.get(slug)}`);
     slugs.set(slug, i + 1);
     if (validator)
       steps.forEach((s, n) => {
-        const problem = validator(s.source);
-        if (problem) throw new SuiteError(file, s.line, `test '${title}', step ${n + 1} (${s.source}): ${problem}`);
+        const p = validator(s.source);
+        if (p) problem(s.line, `test '${title}', step ${n + 1} (${s.source}): ${p}${s.cutAtComment ? `; YAML ended this step at ' #', which starts a comment: quote the whole step` : ''}`);
       });
-    tests.push({ index: i + 1, title, slug, line: tline, steps, disabled });
+    tests.push({ index: i + 1, title, slug, line: tline, steps: steps.map(({ source, line }) => ({ source, line })), disabled });
   });
+  throwAll(errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   return { file, name, model, version, description, vars, tests, ...(compare ? { compare } : {}) };
+}
+
+const SUITE_KEYS = ['kernel', 'version', 'description', 'vars', 'tests', 'compare'];
+const TEST_KEYS = ['title', 'steps', 'disabled'];
+
+/** a plain step followed by a comment on its line: YAML may have cut a ' #' the step meant */
+function cutAtComment(text: string, node: Node): boolean {
+  if (!isScalar(node) || node.type !== 'PLAIN' || !node.range) return false;
+  const after = text.slice(node.range[1], node.range[2]);
+  return /^[ \t]+#/.test(after);
 }
 
 /** expected/<model>/<suite>/<NN>-<slug>.log */

@@ -1,12 +1,17 @@
 /**
- * Checking a suite's steps before anything runs: each must parse, and each command it
- * names literally must be a helper, a tool, a shell builtin, a core utility, or a function
- * it defines. The known names are the session's own, so this never drifts from what runs.
+ * Checking a suite's steps before anything runs: each must parse, each command it names
+ * literally must be a helper, a tool, a shell builtin, a core utility, or a function it
+ * defines, and a helper called with its arguments spelt out must get all it needs. The
+ * known names are the session's own, so this never drifts from what runs.
  */
 import type { KernelModelDefinition } from '../models.js';
+import { didYouMean } from './did_you_mean.js';
+import { helperCallProblem } from './helper_usage.js';
+import { engineLimit } from './limits.js';
 import { SelftestSession } from './session.js';
 import { parse, validate } from './shell/interpreter.js';
 import { ShellSyntaxError } from './shell/host.js';
+import { shellCommandNames, UnknownCommandError } from './shell/check_commands.js';
 import type { StepValidator } from './suite.js';
 
 const known = new Map<string, SelftestSession>();
@@ -22,11 +27,19 @@ export function stepValidator(model: KernelModelDefinition): StepValidator {
   const s = session;
   return (source) => {
     try {
-      validate(parse(source), (name) => s.command(name) !== undefined || name.startsWith(PROGRAM_PREFIX));
+      validate(
+        parse(source),
+        (name) => s.command(name) !== undefined || name.startsWith(PROGRAM_PREFIX),
+        (name, args) => (Object.hasOwn(s.helpers, name) ? helperCallProblem(name, args) : undefined),
+      );
       return undefined;
     } catch (e) {
+      if (e instanceof UnknownCommandError) {
+        const near = didYouMean(e.command, [...Object.keys(s.helpers), ...s.toolNames(), ...shellCommandNames()]);
+        return near ? `${e.message} (did you mean ${near}?)` : e.message;
+      }
       if (e instanceof ShellSyntaxError) return e.message;
-      throw e;
+      return engineLimit(e);
     }
   };
 }

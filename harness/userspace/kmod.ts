@@ -118,7 +118,8 @@ export function modprobe(machine: Machine, argv: string[]): ToolResult {
 
 /** modinfo: the module's static information, read without loading it */
 export function modinfo(machine: Machine, argv: string[]): ToolResult {
-  const path = argv.filter((a) => !a.startsWith('-'))[0];
+  // -F takes the next word as its field name
+  const path = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '-F')[0];
   if (!path) return fail('modinfo: ERROR: missing module or filename.\n');
   const src = path.endsWith('.ko') ? moduleForPath(machine, path) : machine.model.modules.get(path);
   if (!src) return fail(`modinfo: ERROR: Module ${path} not found.\n`);

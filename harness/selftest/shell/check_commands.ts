@@ -5,7 +5,7 @@
  * loop_until cannot be checked and are not.
  */
 import type { Command, CondExpr, List, Script, Word, WordPart } from './ast.js';
-import { isBuiltin } from './builtins.js';
+import { BUILTINS, isBuiltin } from './builtins.js';
 import { COREUTILS } from './coreutils.js';
 import { ShellSyntaxError } from './host.js';
 
@@ -109,11 +109,28 @@ function walkCommand(c: Command, visit: (c: Command) => void): void {
   }
 }
 
+/** a command name that is none of the known ones; `command` is what the step spelt */
+export class UnknownCommandError extends ShellSyntaxError {
+  constructor(
+    readonly command: string,
+    offset: number,
+  ) {
+    super(`unknown command: ${command}`, offset);
+  }
+}
+
+/**
+ * What a caller may check of a command whose name is literal: its arguments as literal
+ * text, or undefined for a word only known at run time. Returns a problem, or undefined.
+ */
+export type CallCheck = (name: string, args: Array<string | undefined>) => string | undefined;
+
 /**
  * Throws ShellSyntaxError for the first literal command name that is not a shell builtin,
- * a coreutil, a function defined in the same script, or known to `isKnownCommand`.
+ * a coreutil, a function defined in the same script, or known to `isKnownCommand`, or for
+ * the first call `checkCall` finds wrong.
  */
-export function validate(ast: Script | List, isKnownCommand: (name: string) => boolean): void {
+export function validate(ast: Script | List, isKnownCommand: (name: string) => boolean, checkCall?: CallCheck): void {
   const list = ast.kind === 'script' ? ast.body : ast;
   const functions = new Set<string>();
   walkList(list, (c) => {
@@ -122,7 +139,14 @@ export function validate(ast: Script | List, isKnownCommand: (name: string) => b
   walkList(list, (c) => {
     if (c.kind !== 'simple' || !c.words.length) return;
     const name = literalText(c.words[0]);
-    if (name === undefined || isBuiltin(name) || COREUTILS.has(name) || functions.has(name) || isKnownCommand(name)) return;
-    throw new ShellSyntaxError(`unknown command: ${name}`, c.words[0].pos);
+    if (name === undefined || isBuiltin(name) || COREUTILS.has(name) || functions.has(name)) return;
+    if (!isKnownCommand(name)) throw new UnknownCommandError(name, c.words[0].pos);
+    const problem = checkCall?.(name, c.words.slice(1).map(literalText));
+    if (problem) throw new ShellSyntaxError(problem, c.words[0].pos);
   });
+}
+
+/** every name `validate` accepts without asking: the shell's builtins and core utilities */
+export function shellCommandNames(): string[] {
+  return [...Object.keys(BUILTINS), ...COREUTILS];
 }

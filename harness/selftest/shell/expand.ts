@@ -7,6 +7,7 @@
  * boundary, which is how "${arr[@]}" yields one field per element.
  */
 import type { List, ParamPart, Word, WordPart } from './ast.js';
+import { BraceLimitError, expandBraces, MAX_BRACE_WORDS } from './brace.js';
 import { expandPathname, globMatch, globSource, hasGlob } from './glob.js';
 import type { VirtualFs } from './host.js';
 import { quoteEre } from './regex.js';
@@ -41,16 +42,33 @@ export class Expander {
 
   constructor(private readonly h: ExpandHost) {}
 
-  /** command arguments: every word split into fields and globbed */
+  /** command arguments: every word brace-expanded, split into fields and globbed */
   words(words: Word[]): string[] {
     const out: string[] = [];
-    for (const w of words) {
+    for (const w of words.flatMap((w) => this.braces(w))) {
       // the common case, a plain word, needs no splitting machinery
       const only = w.parts.length === 1 ? w.parts[0] : undefined;
       if (only?.kind === 'lit' && (only.quoted || !/[\s*?[]/.test(only.text))) out.push(only.text);
       else this.fields(w, out);
     }
     return out;
+  }
+
+  /** brace expansion of a word's unquoted literal text, before any other expansion */
+  private braces(w: Word): Word[] {
+    if (!w.parts.some((p) => p.kind === 'lit' && !p.quoted && p.text.includes('{'))) return [w];
+    let words: WordPart[][] = [[]];
+    try {
+      for (const p of w.parts) {
+        const alternatives = p.kind === 'lit' && !p.quoted ? expandBraces(p.text) : [undefined];
+        if (words.length * alternatives.length > MAX_BRACE_WORDS) throw new BraceLimitError(`brace expansion: more than ${MAX_BRACE_WORDS} words`);
+        words = words.flatMap((parts) => alternatives.map((text) => [...parts, text === undefined ? p : { ...p, text }]));
+      }
+    } catch (e) {
+      if (e instanceof BraceLimitError) this.h.fail(e.message);
+      throw e;
+    }
+    return words.map((parts) => ({ ...w, parts }));
   }
 
   /** assignment values, [[ ]] operands, redirection targets: one string, no splitting */

@@ -93,3 +93,6 @@ export class ShellSyntaxError extends Error {
     super(message);
   }
 }
+
+/** A script that would never end in bash (a loop that does not stop): the run stops there. */
+export class ShellHang extends Error {}

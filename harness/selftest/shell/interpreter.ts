@@ -14,7 +14,7 @@ import { condStatus, type CondContext } from './cond.js';
 import { FatalError, LoopSignal, ReturnSignal } from './control.js';
 import { coreutil, writeErrorStatus } from './coreutils.js';
 import { Expander } from './expand.js';
-import { ShellExit, ShellSyntaxError, type CommandImpl, type CommandIO, type FsError, type ShellApi, type ShellHost } from './host.js';
+import { ShellExit, ShellHang, ShellSyntaxError, type CommandImpl, type CommandIO, type FsError, type ShellApi, type ShellHost } from './host.js';
 import { parse } from './parser.js';
 import { applyRedirections, type Io } from './redirect.js';
 import { Variables } from './variables.js';
@@ -35,8 +35,13 @@ interface ShellFunction {
   source: string;
 }
 
-/** a script stuck in a loop is a bug in the script; stop it rather than hang the run */
-const MAX_ITERATIONS = 1_000_000;
+/**
+ * a script stuck in a loop is a bug in the script; stop it rather than hang the run. The
+ * iterations of all the loops of one command line count (nested loops multiply): far
+ * above any loop a selftest runs (loop_until tries 601 times), low enough to say so in a
+ * fraction of a second.
+ */
+const MAX_ITERATIONS = 100_000;
 const MAX_FUNCTION_DEPTH = 200;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -134,6 +139,8 @@ export class Shell implements ShellApi {
   /** run a script; a syntax error is thrown (ShellSyntaxError), `exit` throws ShellExit */
   run(source: string | Script): number {
     const script = typeof source === 'string' ? parseOnce(source) : source;
+    // the loop budget is the whole step's: nested loops that never end count together
+    if (this.runDepth++ === 0) this.iterations = 0;
     try {
       return this.runScript(script);
     } catch (e) {
@@ -141,6 +148,8 @@ export class Shell implements ShellApi {
       if (e instanceof FatalError) return (this.status = 1);
       if (e instanceof LoopSignal) return this.status;
       throw e;
+    } finally {
+      this.runDepth--;
     }
   }
 
@@ -351,6 +360,11 @@ export class Shell implements ShellApi {
       this.io = saved;
     }
     this.status = this.subStatus;
+    // a shell variable is a C string: bash drops the NUL bytes, and says so
+    if (out.includes('\0')) {
+      this.io.err(`${this.prefix()}warning: command substitution: ignored null byte in input\n`);
+      out = out.replaceAll('\0', '');
+    }
     return out;
   }
 
@@ -374,7 +388,7 @@ export class Shell implements ShellApi {
         });
       case 'while':
         return this.redirected(c.redirs, () =>
-          this.loop(c.pos, () => (this.execList(c.cond) === 0) !== c.until, () => this.execList(c.body)),
+          this.loop(() => (this.execList(c.cond) === 0) !== c.until, () => this.execList(c.body)),
         );
       case 'for':
         return this.redirected(c.redirs, () => {
@@ -387,7 +401,7 @@ export class Shell implements ShellApi {
             this.vars.setScalar(c.name, items[i++]);
             return true;
           };
-          return this.loop(c.pos, next, () => this.execList(c.body));
+          return this.loop(next, () => this.execList(c.body));
         });
       case 'arithfor':
         return this.redirected(c.redirs, () => {
@@ -400,7 +414,7 @@ export class Shell implements ShellApi {
             first = false;
             return c.cond.parts.length === 0 || ev(c.cond) !== 0n;
           };
-          return this.loop(c.pos, next, () => this.execList(c.body));
+          return this.loop(next, () => this.execList(c.body));
         });
       case 'cond':
         return this.redirected(c.redirs, () => {
@@ -426,14 +440,18 @@ export class Shell implements ShellApi {
    * A loop: `more` says whether to go on (a while condition, the next for item); a break
    * ends the loop, a continue the iteration; `break N` unwinds N loops.
    */
-  private loop(pos: number, more: () => boolean, body: () => number): number {
+  /** loop iterations since the command line began (run()), and how deep run() is nested */
+  private iterations = 0;
+  private runDepth = 0;
+
+  private loop(more: () => boolean, body: () => number): number {
     let status = 0;
     this.loopDepth++;
     try {
-      for (let n = 0; ; n++) {
-        if (n >= MAX_ITERATIONS) {
-          this.pos = pos;
-          this.fail(`loop stopped after ${MAX_ITERATIONS} iterations`);
+      for (;;) {
+        if (++this.iterations > MAX_ITERATIONS) {
+          // bash would spin here for ever: the run cannot go on
+          throw new ShellHang(`a loop never ends (stopped after ${MAX_ITERATIONS} iterations in one command line)`);
         }
         if (!more()) break;
         try {

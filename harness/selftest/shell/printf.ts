@@ -9,6 +9,9 @@ import type { Shell } from './interpreter.js';
 
 const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
 
+/** the widest field printf pads to: a megabyte, far beyond any step's need */
+const MAX_FIELD = 1 << 20;
+
 /**
  * Backslash escapes as echo -e and printf %b expand them (octal is \0NNN there); printf's
  * format string also takes \NNN and \" . `stop` is set by \c: no more output at all.
@@ -128,6 +131,11 @@ export function printf(sh: Shell, argv: string[], io: CommandIO): number {
       }
       const width = w === '*' ? Number(number(arg())) : w ? Number(w) : 0;
       const precision = p === undefined ? undefined : p === '*' ? Number(number(arg())) : Number(p || 0);
+      if (Math.abs(width) > MAX_FIELD || Math.abs(precision ?? 0) > MAX_FIELD) {
+        // bash would print hundreds of megabytes; no step needs that
+        io.err(`${sh.prefix()}printf: ${m[0]}: field width or precision over the step shell's limit (${MAX_FIELD})\n`);
+        return 1;
+      }
       let s: string;
       switch (conv) {
         case 's':
