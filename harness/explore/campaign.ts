@@ -156,8 +156,24 @@ export class Campaign {
       steps: result.steps.length,
       violations,
       hung: result.hung,
-      ...(target && smallest ? { shrunk: { invariant: target, steps: smallest } } : {}),
+      ...(target && smallest ? { shrunk: { invariant: target, steps: this.dropSteps(smallest, target, replay) } } : {}),
     };
+  }
+
+  /**
+   * The last pass of shrinking, on the steps as written: fast-check shrinks the walk's
+   * choices, and removing one choice re-maps the ones after it, so a step that is not needed
+   * can survive. Each step is dropped in turn while the invariant still breaks (at most
+   * depth² short runs).
+   */
+  private dropSteps(steps: string[], invariant: InvariantName, replay: boolean): string[] {
+    let best = steps;
+    for (let i = best.length - 1; i >= 0; i--) {
+      const candidate = [...best.slice(0, i), ...best.slice(i + 1)];
+      const r = runScenario(this.opts.model, candidate, { version: this.opts.version, replay });
+      if (!r.hung && r.steps.length === candidate.length && r.violations.some((v) => v.invariant === invariant)) best = candidate;
+    }
+    return best;
   }
 
   /**
