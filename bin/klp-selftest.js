@@ -23,7 +23,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.exit(70);
   }
   try {
-    process.exitCode = cli.main(argv, cli.cliIo());
+    process.exitCode = await cli.main(argv, cli.cliIo());
   } catch (e) {
     // a bug in the simulator, not bad input: say so in one line unless asked for more
     if (process.env.KLP_SELFTEST_DEBUG) throw e;

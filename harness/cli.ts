@@ -15,6 +15,7 @@ import { run } from './cli/run.js';
 import { trace } from './cli/trace.js';
 import { update } from './cli/update.js';
 import { compare } from './cli/compare.js';
+import { exploreCommand } from './cli/explore.js';
 import { exportCommand, importCommand } from './cli/kselftest.js';
 import { CommandError } from './kselftest/commands.js';
 import { CompareUsageError } from './compare/command.js';
@@ -23,7 +24,7 @@ import { TimelineDirError } from './timeline/write.js';
 export { collectSuites, ROOT, isCI, type Io } from './cli/command.js';
 
 /** the subcommands, in the order help lists them */
-export const COMMANDS: Command[] = [run, trace, update, list, models, compare, importCommand, exportCommand];
+export const COMMANDS: Command[] = [run, trace, update, list, models, compare, exploreCommand, importCommand, exportCommand];
 
 function synopsis(c: Command): string {
   const opts = Object.entries(c.options).map(([name, o]) => `[--${name}${o.type === 'string' ? ` ${o.arg ?? 'VALUE'}` : ''}]`);
@@ -77,7 +78,7 @@ function usageLine(cmd: string, e: Error & { code?: unknown }): string {
   return `${cmd}: ${e.message.split('\n')[0]}`;
 }
 
-function runCommand(c: Command, argv: string[], io: Io): number {
+function runCommand(c: Command, argv: string[], io: Io): number | Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -100,7 +101,7 @@ function runCommand(c: Command, argv: string[], io: Io): number {
   return c.handler({ values: parsed.values as never, positionals: parsed.positionals, io });
 }
 
-export function main(argv: string[], io: Io): number {
+export function main(argv: string[], io: Io): number | Promise<number> {
   const [cmd, ...args] = argv;
   try {
     if (cmd === '--version' || cmd === '-V') {
@@ -118,19 +119,26 @@ export function main(argv: string[], io: Io): number {
     }
     const c = COMMANDS.find((x) => x.name === cmd);
     if (!c) throw new UsageError(cmd.startsWith('-') ? `unknown option '${cmd}'` : `unknown command '${cmd}' (commands: ${COMMANDS.map((x) => x.name).join(', ')})`);
-    return runCommand(c, args, io);
+    const status = runCommand(c, args, io);
+    // a command that works in worker threads (explore --jobs) ends later; its errors alike
+    return typeof status === 'number' ? status : status.catch((e: unknown) => refuse(e, cmd, io));
   } catch (e) {
-    if (e instanceof SuiteError || e instanceof GoldenError || e instanceof CommandError || e instanceof CompareUsageError || e instanceof TimelineDirError) {
-      // several problems (every mistake of a suite) are one line each
-      for (const line of e.message.split('\n')) io.err(`klp-selftest: ${line}\n`);
-      return 2;
-    }
-    if (e instanceof UsageError) {
-      io.err(`klp-selftest: ${e.message} (see: klp-selftest ${COMMANDS.some((x) => x.name === cmd) ? cmd + ' ' : ''}--help)\n`);
-      return 2;
-    }
-    throw e;
+    return refuse(e, cmd, io);
   }
+}
+
+/** bad input and bad usage, in one line and exit 2; anything else is an internal error */
+function refuse(e: unknown, cmd: string | undefined, io: Io): number {
+  if (e instanceof SuiteError || e instanceof GoldenError || e instanceof CommandError || e instanceof CompareUsageError || e instanceof TimelineDirError) {
+    // several problems (every mistake of a suite) are one line each
+    for (const line of e.message.split('\n')) io.err(`klp-selftest: ${line}\n`);
+    return 2;
+  }
+  if (e instanceof UsageError) {
+    io.err(`klp-selftest: ${e.message} (see: klp-selftest ${COMMANDS.some((x) => x.name === cmd) ? `${cmd} ` : ''}--help)\n`);
+    return 2;
+  }
+  throw e;
 }
 
 export function cliIo(): Io {

@@ -208,15 +208,36 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
 
 export type ModuleApi = ReturnType<typeof moduleApi>;
 
+/**
+ * What the explorer may do with a module besides loading and unloading it, declared next to
+ * the module because only its author knows which values mean something: the parameter
+ * values worth giving at load time, the ones worth writing while it is loaded, the
+ * parameters whose read runs module code, and the files it creates that are worth reading.
+ */
+export interface ExploreHints {
+  /** load-time values, one parameter per load (`insmod X.ko p=v`) */
+  readonly load?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * values to write to /sys/module/<mod>/parameters/<p> while loaded; the first is the
+   * parameter's resting value, which the explorer's cleanup writes back
+   */
+  readonly write?: Readonly<Record<string, readonly string[]>>;
+  /** parameters whose read calls into the module */
+  readonly read?: readonly string[];
+  /** other files the module creates (a /proc file) that run its code when read */
+  readonly files?: readonly string[];
+}
+
 /** A module source: its name and the body that builds it at load time. */
 export interface ModuleSource {
   readonly name: string;
   instantiate(machine: Machine): ModuleDefinition;
+  readonly explore?: ExploreHints;
 }
 
 /** A mainline module: it sees mainline's API. */
-export function defineModule(name: string, body: (api: ModuleApi) => void): ModuleSource {
-  return defineModuleWith(() => ({}), name, body);
+export function defineModule(name: string, body: (api: ModuleApi) => void, explore?: ExploreHints): ModuleSource {
+  return defineModuleWith(() => ({}), name, body, explore);
 }
 
 /**
@@ -226,12 +247,18 @@ export function defineModule(name: string, body: (api: ModuleApi) => void): Modu
 export type ModuleApiExtension<X extends object> = (machine: Machine, THIS_MODULE: Module) => X;
 
 /** A module of a kernel model: mainline's API plus what the model adds. */
-export function defineModuleWith<X extends object>(extension: ModuleApiExtension<X>, name: string, body: (api: ModuleApi & X) => void): ModuleSource {
+export function defineModuleWith<X extends object>(
+  extension: ModuleApiExtension<X>,
+  name: string,
+  body: (api: ModuleApi & X) => void,
+  explore?: ExploreHints,
+): ModuleSource {
   return {
     name,
     instantiate: (machine) => ({
       name,
       setup: ({ THIS_MODULE }) => body({ ...moduleApi(machine, THIS_MODULE), ...extension(machine, THIS_MODULE) }),
     }),
+    ...(explore ? { explore } : {}),
   };
 }

@@ -15,6 +15,8 @@ import { runSuite } from '../harness/selftest/runner.js';
 import { loadSuite } from '../harness/selftest/suite.js';
 import { runnableVariants } from '../harness/compare/variant.js';
 import { stepValidator } from '../harness/selftest/validate.js';
+import { allModels } from '../harness/models.js';
+import { Campaign } from '../harness/explore/campaign.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 
@@ -75,3 +77,22 @@ const ratio = (x: number, goal: number) => `${(x / nodeStart).toFixed(2)}x node 
 console.log(`node -e 0                          ${ms(nodeStart)}`);
 console.log(`klp-selftest run (whole process)   ${ms(cli)}   ${ratio(cli, 3)}`);
 console.log(`klp-selftest --version             ${ms(version)}   ${ratio(version, 1.5)}`);
+
+// the explorer: steps per second on one core (walks without the deterministic replay, and
+// with it), and scenarios per second with two worker threads through the CLI
+console.log('\nexplore (seed 1, 200 walks of up to 12 steps):');
+for (const model of allModels()) {
+  for (const replay of [false, true]) {
+    const campaign = new Campaign({ model, seed: 1, depth: 12, replayEvery: replay ? 1 : 0 });
+    const e0 = performance.now();
+    let steps = 0;
+    for (let i = 0; i < 200; i++) steps += campaign.scenario(i, () => false).steps;
+    const s = (performance.now() - e0) / 1000;
+    console.log(`  ${model.name.padEnd(16)} ${replay ? 'with replay   ' : 'without replay'} ${String(Math.round(steps / s)).padStart(7)} steps/s (goal: 20000)`);
+  }
+}
+for (const jobs of ['1', '2']) {
+  const j0 = performance.now();
+  await execa(process.execPath, ['bin/klp-selftest.js', 'explore', '--model', 'v1-2025', '--runs', '400', '--jobs', jobs, '--out', '/tmp/klp-bench-explore'], { cwd: ROOT, reject: false });
+  console.log(`  explore v1-2025 --runs 400 --jobs ${jobs}: ${(400 / ((performance.now() - j0) / 1000)).toFixed(0)} scenarios/s`);
+}

@@ -57,7 +57,7 @@ export interface Command<O extends Record<string, OptionSpec> = Record<string, O
   options: O;
   /** more help: paragraphs after the options */
   details?: string;
-  handler(ctx: { values: Values<O>; positionals: string[]; io: Io }): number;
+  handler(ctx: { values: Values<O>; positionals: string[]; io: Io }): number | Promise<number>;
 }
 
 export function defineCommand<O extends Record<string, OptionSpec>>(c: Command<O>): Command {

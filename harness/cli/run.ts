@@ -1,7 +1,8 @@
 /** klp-selftest run: every suite against its golden logs, reported as KTAP or JSON */
 import { checkGoldenOwners, displayPath, goldenFile, orphanGoldens, readGolden } from '../selftest/golden.js';
-import { judge, jsonTest, KtapReporter, type JsonTest } from '../selftest/report.js';
-import { runSuite } from '../selftest/runner.js';
+import { judge, jsonTest, KtapReporter, type JsonTest, type Judged } from '../selftest/report.js';
+import { runSuite, type TestRun } from '../selftest/runner.js';
+import { suiteInvariants } from '../explore/suite_invariants.js';
 import type { Suite, SuiteTest } from '../selftest/suite.js';
 import { runnableVariants } from '../compare/variant.js';
 import * as kselftest from '../kselftest/commands.js';
@@ -16,6 +17,12 @@ export function testMatcher(pattern: string): (suite: Suite, test: SuiteTest) =>
   return (s, t) => re.test(name(s, t)) || re.test(t.title);
 }
 
+/** a test with no golden file, under --invariants: its log is not compared, only checked */
+function invariantsOnly(run: TestRun): Judged {
+  const output = run.output ? run.output.replace(/\n$/, '').split('\n') : [];
+  return { run, verdict: 'pass', details: [...output, 'no golden file: checked by the invariants alone'] };
+}
+
 export const run = defineCommand({
   name: 'run',
   summary: 'run suites against their golden logs (default: suites/)',
@@ -25,6 +32,7 @@ export const run = defineCommand({
     ...SCRIPT_OPTION_SPECS,
     json: { type: 'boolean', help: 'print one JSON document (per test: suite, title, status, diff, time in ms) instead of KTAP' },
     filter: { type: 'string', arg: 'PATTERN', help: "run only the tests whose '<model>/<suite>: <title>' contains PATTERN (* and ? are wildcards)" },
+    invariants: { type: 'boolean', help: "also check the explorer's invariants after every step and after cleanup; a test without a golden file is judged by them alone" },
   },
   details: `Output is KTAP as kselftest prints it: each suite is a test with its tests as subtests,
 a test's diff (diff -upr as check_result prints it) or error as diagnostics before its result,
@@ -48,16 +56,33 @@ check_result texts as the expected logs (--model, --version). With --filter, the
     for (const { suite, tests } of chosen) {
       rep.suiteStart(suite, tests.length);
       const wanted = new Set(tests);
+      const inv = values.invariants ? suiteInvariants(suite) : undefined;
+      const judgeRun = (t: TestRun) => {
+        const path = goldenFile(ROOT, suite, t.test);
+        const shown = displayPath(ROOT, path);
+        const golden = t.status === 'done' ? readGolden(path) : undefined;
+        const j = inv && golden === undefined && t.status === 'done' ? invariantsOnly(t) : judge(t, golden, shown, suite.file);
+        const broken = inv?.brokenBy(t.test) ?? [];
+        if (broken.length && j.verdict !== 'error') Object.assign(j, { verdict: 'fail', details: [...j.details, ...broken] });
+        rep.result(j);
+        if (values.json) json.push(jsonTest(suite, j, shown));
+      };
+      // with the invariants, the end checks come after the last test: judge once all ran
+      const ran: TestRun[] = [];
       runSuite(suite, {
         select: (t) => wanted.has(t),
-        onTest: (t) => {
-          const path = goldenFile(ROOT, suite, t.test);
-          const shown = displayPath(ROOT, path);
-          const j = judge(t, t.status === 'done' ? readGolden(path) : undefined, shown, suite.file);
-          rep.result(j);
-          if (values.json) json.push(jsonTest(suite, j, shown));
-        },
+        onTest: (t) => (inv ? ran.push(t) : judgeRun(t)),
+        ...(inv ? { observer: inv.observer, internalError: (e: unknown) => inv.internalError(e) } : {}),
       });
+      if (inv) {
+        inv.finish();
+        // deterministic: the same suite on a fresh machine must log the same, byte for byte
+        const again = suiteInvariants(suite);
+        runSuite(suite, { select: (t) => wanted.has(t), observer: again.observer, internalError: (e: unknown) => again.internalError(e) });
+        again.finish();
+        inv.compareReplay(again.log());
+        ran.forEach(judgeRun);
+      }
       const orphans = match ? [] : orphanGoldens(ROOT, suite);
       rep.suiteEnd(orphans.map((o) => `orphan golden file ${displayPath(ROOT, o)}: no test of ${suite.file} writes it (remove with: klp-selftest update --prune ${suite.file})`));
     }

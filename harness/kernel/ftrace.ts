@@ -66,6 +66,19 @@ export class Ftrace {
    * kprobes), and an IPMODIFY ops may redirect it.
    */
   resolve(fn: KFunc): KFunc {
+    const target = this.dispatch(fn);
+    this.onCall?.(fn, target);
+    return target;
+  }
+
+  /**
+   * Who watches every call from outside the machine (the explorer's consistency-model
+   * check): `fn` was called and `ran` is what ran. Not a kernel facility: the simulator's
+   * equivalent of recording a function trace of the whole run.
+   */
+  onCall: ((fn: KFunc, ran: KFunc) => void) | null = null;
+
+  private dispatch(fn: KFunc): KFunc {
     if (!this.ftraceEnabled) return fn;
     let target = fn;
     for (const o of this.ops) {

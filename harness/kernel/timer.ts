@@ -58,14 +58,25 @@ export class Scheduler {
   private advanceUnlocked(deltaNs: number): void {
     const target = this.clock.now() + deltaNs;
     this.runPending();
+    const timers = this.timers;
     for (;;) {
-      this.timers = this.timers.filter((t) => !t.cancelled);
+      // one pass drops cancelled timers and finds the next to fire, allocating nothing: a
+      // task hammering a syscall sets a timer every millisecond of virtual time
       let next: Timer | undefined;
-      for (const t of this.timers)
-        if (t.expires <= target && (!next || t.expires < next.expires || (t.expires === next.expires && t.seq < next.seq)))
+      let at = -1;
+      let live = 0;
+      for (let i = 0; i < timers.length; i++) {
+        const t = timers[i];
+        if (t.cancelled) continue;
+        timers[live++] = t;
+        if (t.expires <= target && (!next || t.expires < next.expires || (t.expires === next.expires && t.seq < next.seq))) {
           next = t;
+          at = live - 1;
+        }
+      }
+      if (live !== timers.length) timers.length = live;
       if (!next) break;
-      this.timers.splice(this.timers.indexOf(next), 1);
+      timers.splice(at, 1);
       this.clock.set(Math.max(this.clock.now(), next.expires));
       next.fn();
       this.runPending();

@@ -31,8 +31,17 @@ export interface DirNode {
 
 export type Node = FileNode | DirNode;
 
-function split(path: string): string[] {
-  return path.split('/').filter((p) => p !== '' && p !== '.');
+/** paths repeat (every step stats the same sysfs files): their parts are kept, read-only */
+const PARTS = new Map<string, readonly string[]>();
+
+function split(path: string): readonly string[] {
+  let parts = PARTS.get(path);
+  if (!parts) {
+    if (PARTS.size > 4096) PARTS.clear();
+    parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    PARTS.set(path, parts);
+  }
+  return parts;
 }
 
 export function modeString(node: Node): string {
@@ -76,7 +85,7 @@ export class Vfs {
 
   /** create one directory; -EEXIST if the name is taken (sysfs_create_dir) */
   mkdir(path: string, mode = 0o755): DirNode | number {
-    const parts = split(path);
+    const parts = [...split(path)];
     const name = parts.pop()!;
     const parent = this.lookup(parts.join('/'));
     if (!parent || parent.kind !== 'dir') return -ENOENT;
@@ -88,7 +97,7 @@ export class Vfs {
 
   /** create a file in an existing directory (sysfs_create_file); replaces nothing */
   createFile(path: string, mode: number, show?: ShowFn, store?: StoreFn): number {
-    const parts = split(path);
+    const parts = [...split(path)];
     const name = parts.pop()!;
     const parent = this.lookup(parts.join('/'));
     if (!parent || parent.kind !== 'dir') return -ENOENT;
@@ -99,7 +108,7 @@ export class Vfs {
 
   /** remove a file or a whole directory tree; silent if absent */
   remove(path: string): void {
-    const parts = split(path);
+    const parts = [...split(path)];
     const name = parts.pop()!;
     const parent = this.lookup(parts.join('/'));
     if (parent && parent.kind === 'dir') parent.children.delete(name);
@@ -116,7 +125,7 @@ export class Vfs {
 
   /** open for writing (O_CREAT, O_TRUNC unless `append`); a negative errno when open(2) would fail */
   openWrite(path: string, append = false): FileNode | number {
-    const parts = split(path);
+    const parts = [...split(path)];
     const parentPath = parts.slice(0, -1).join('/');
     const parent = this.lookup(parentPath);
     if (parent && parent.kind !== 'dir') return -ENOTDIR;

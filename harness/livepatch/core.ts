@@ -311,7 +311,7 @@ export function __klp_disable_patch(klp: Klp, patch: klp_patch): number {
   if (klp.klp_transition_patch) return -EBUSY;
   klp_init_transition(klp, patch, KLP_TRANSITION_UNPATCHED);
   klp.policy.__klp_disable_patch_after_init_transition?.(patch);
-  for (const obj of klp_for_each_object(patch)) if (obj.patched) klp_pre_unpatch_callback(obj);
+  for (const obj of klp_for_each_object(patch)) if (obj.patched) klp_pre_unpatch_callback(klp, obj);
   klp_start_transition(klp);
   patch.enabled = false;
   klp_try_complete_transition(klp);
@@ -357,7 +357,7 @@ function __klp_enable_patch(klp: Klp, patch: klp_patch): number {
       if (!klp_is_object_loaded(obj)) continue;
       ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
       if (ret) break;
-      ret = klp_pre_patch_callback(obj);
+      ret = klp_pre_patch_callback(klp, obj);
       if (ret) {
         pr_warn(klp, `pre-patch callback failed for object '${klp_object_name(obj)}'\n`);
         break;
@@ -425,10 +425,10 @@ function klp_cleanup_module_patches_limited(klp: Klp, mod: Module, limit: klp_pa
     if (patch === limit) break;
     for (const obj of klp_for_each_object(patch)) {
       if (!klp_is_module(obj) || obj.name !== mod.name) continue;
-      if (patch !== klp.klp_transition_patch) klp_pre_unpatch_callback(obj);
+      if (patch !== klp.klp_transition_patch) klp_pre_unpatch_callback(klp, obj);
       pr_notice(klp, `reverting patch '${patch.mod.name}' on unloading module '${obj.name}'\n`);
       klp_unpatch_object(klp, obj);
-      klp_post_unpatch_callback(obj);
+      klp_post_unpatch_callback(klp, obj);
       klp.policy.klp_post_unpatch_callback_after?.(obj);
       klp_free_object_loaded(obj);
       klp.policy.klp_cleanup_module_patches_limited_after_free?.(patch, obj);
@@ -452,7 +452,7 @@ export function klp_module_coming_apply_object(klp: Klp, patch: klp_patch, obj: 
   pr_notice(klp, `applying patch '${patch.mod.name}' to loading module '${obj.name}'\n`);
   ret = klp.policy.klp_pre_patch_callback_before?.(obj) ?? 0;
   if (ret) return ret;
-  ret = klp_pre_patch_callback(obj);
+  ret = klp_pre_patch_callback(klp, obj);
   if (ret) {
     pr_warn(klp, `pre-patch callback failed for object '${obj.name}'\n`);
     return ret;
@@ -460,11 +460,11 @@ export function klp_module_coming_apply_object(klp: Klp, patch: klp_patch, obj: 
   ret = klp_patch_object(klp, obj);
   if (ret) {
     pr_warn(klp, `failed to apply patch '${patch.mod.name}' to module '${obj.name}' (${ret})\n`);
-    klp_post_unpatch_callback(obj);
+    klp_post_unpatch_callback(klp, obj);
     return ret;
   }
   // a patch in transition gets its post_patch when the transition completes
-  if (patch !== klp.klp_transition_patch) klp_post_patch_callback(obj);
+  if (patch !== klp.klp_transition_patch) klp_post_patch_callback(klp, obj);
   return 0;
 }
 

@@ -6,10 +6,23 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { KLP_TRANSITION_IDLE } from '../kernel/sched.js';
 import { DelayedWork } from '../kernel/workqueue.js';
-import type { klp_patch } from './livepatch.js';
+import type { klp_object, klp_patch, klp_state } from './livepatch.js';
 import type { KlpModel, KlpPolicy } from './model.js';
 import type { klp_ops } from './patch.js';
 import type { ShadowTable } from './shadow.js';
+
+export type ObjectCallback = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_unpatch';
+
+/** What an observer hears of the core: the calls an ftrace of the livepatch core would show. */
+export interface KlpObserver {
+  /** a per-object callback point was reached for a loaded object (ret: pre_patch's result) */
+  objectCallback(kind: ObjectCallback, obj: klp_object, ret: number): void;
+  /**
+   * a model with per-state callbacks decided to run one for this state (whether or not the
+   * state has that callback), named as v1-2025 names them; ret: pre_patch's result
+   */
+  stateCallback(kind: ObjectCallback, patch: klp_patch, state: klp_state, ret: number): void;
+}
 
 export class Klp {
   /** active patches (enabled or in transition), oldest first */
@@ -26,6 +39,8 @@ export class Klp {
   shadow!: ShadowTable;
   /** the kernel model's rules for this machine, with the state they keep */
   readonly policy: KlpPolicy;
+  /** an observer outside the core (the explorer's invariants); null on a plain machine */
+  observer: KlpObserver | null = null;
 
   constructor(
     readonly k: Kernel,

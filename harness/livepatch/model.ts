@@ -91,4 +91,6 @@ export interface KnownHazard {
   readonly summary: string;
   /** where in the modelled code (function names), so a reader can find it */
   readonly where: string;
+  /** the explorer's invariant it breaks, when the explorer sees it (harness/explore/invariants.ts) */
+  readonly invariant?: string;
 }

@@ -77,9 +77,9 @@ export function klp_complete_transition(klp: Klp): void {
 
   for (const obj of klp_for_each_object(patch)) {
     if (!klp_is_object_loaded(obj)) continue;
-    if (klp.klp_target_state === KLP_TRANSITION_PATCHED) klp_post_patch_callback(obj);
+    if (klp.klp_target_state === KLP_TRANSITION_PATCHED) klp_post_patch_callback(klp, obj);
     else if (klp.klp_target_state === KLP_TRANSITION_UNPATCHED) {
-      klp_post_unpatch_callback(obj);
+      klp_post_unpatch_callback(klp, obj);
       klp.policy.klp_post_unpatch_callback_after?.(obj);
     }
   }

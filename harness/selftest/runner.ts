@@ -41,8 +41,13 @@ export interface RunOptions {
   onTest?: (run: TestRun) => void;
   /** keep the unfiltered kernel log with timestamps */
   dmesg?: boolean;
-  /** who watches the run from outside (the timeline) */
+  /** who watches the run from outside (the timeline, the invariants) */
   observer?: SuiteObserver;
+  /**
+   * an exception of the simulator itself in a step: the message that ends the test as an
+   * error (the invariants' no-internal-error), or undefined to let it propagate
+   */
+  internalError?: (e: unknown) => string | undefined;
 }
 
 function stepError(suite: Suite, test: SuiteTest, n: number, detail: string): string {
@@ -122,7 +127,14 @@ export function runSuite(suite: Suite, opts: RunOptions = {}): SuiteRun {
       try {
         session.step(test.steps[n].source);
       } catch (e) {
-        ended(e, stepErrFrom, (detail) => stepError(suite, test, n, detail));
+        try {
+          ended(e, stepErrFrom, (detail) => stepError(suite, test, n, detail));
+        } catch (internal) {
+          // the simulator's own failure: propagates, unless the caller reports it (--invariants)
+          const message = opts.internalError?.(internal);
+          if (message === undefined) throw internal;
+          error = stepError(suite, test, n, message);
+        }
       }
       opts.observer?.stepDone();
     }

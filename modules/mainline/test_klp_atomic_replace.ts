@@ -23,4 +23,4 @@ export default defineModule('test_klp_atomic_replace', ({ THIS_MODULE, func, seq
   module_exit(() => {});
   MODULE_LICENSE('GPL');
   MODULE_INFO('livepatch', 'Y');
-});
+}, { load: { replace: ['1'] } });

@@ -34,4 +34,4 @@ export default defineModule('test_klp_callbacks_busy', ({ func, pr_info, module_
     pr_info('test_klp_callbacks_busy_exit\n');
   });
   MODULE_LICENSE('GPL');
-});
+}, { load: { block_transition: ['Y'] }, write: { block_transition: ['N', 'Y'] } });

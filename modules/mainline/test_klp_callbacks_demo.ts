@@ -50,4 +50,4 @@ export default defineModule('test_klp_callbacks_demo', ({ THIS_MODULE, func, pr_
   module_exit(() => {});
   MODULE_LICENSE('GPL');
   MODULE_INFO('livepatch', 'Y');
-});
+}, { load: { pre_patch_ret: ['-19'] }, write: { pre_patch_ret: ['0', '-19'] } });

@@ -33,4 +33,4 @@ export default defineModule('test_klp_callbacks_demo2', ({ THIS_MODULE, pr_info,
   module_exit(() => {});
   MODULE_LICENSE('GPL');
   MODULE_INFO('livepatch', 'Y');
-});
+}, { load: { replace: ['1'] } });

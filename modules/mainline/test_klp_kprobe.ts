@@ -14,4 +14,4 @@ export default defineModule('test_klp_kprobe', ({ module_param_bool, register_kp
   module_exit(() => unregister_kprobe(kp));
   MODULE_LICENSE('GPL');
   MODULE_DESCRIPTION('Livepatch test: kprobe function');
-});
+}, { load: { has_post_handler: ['0'] } });

@@ -19,4 +19,4 @@ export default defineModule('test_klp_mod_target', ({ THIS_MODULE, func, seq_pri
     proc_remove('test_klp_mod_target');
   });
   MODULE_LICENSE('GPL');
-});
+}, { files: ['/proc/test_klp_mod_target'] });

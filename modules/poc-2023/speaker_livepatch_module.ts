@@ -139,6 +139,6 @@ export function speakerLivepatchModule(name: string): ModuleSource {
     MODULE_INFO('livepatch', 'Y');
     MODULE_AUTHOR('Petr Mladek <pmladek@suse.com>');
     MODULE_DESCRIPTION('Livepatch test: livepatch test_klp_speaker test module');
-  });
+  }, { load: { add_applause: ['1'], setup_ret: ['-19'], noreplace: ['1'] } });
 }
 

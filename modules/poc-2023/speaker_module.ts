@@ -106,5 +106,5 @@ export function speakerModule(name: string, ver: '' | '2'): ModuleSource {
     MODULE_LICENSE('GPL');
     MODULE_AUTHOR('Petr Mladek <pmladek@suse.com>');
     MODULE_DESCRIPTION('Livepatch test: test functions');
-  });
+  }, { write: { waiting_welcome: ['0', '1'] }, read: ['welcome', 'waiting_welcome'] });
 }

@@ -123,6 +123,6 @@ export function pocStateModule(name: string): ModuleSource {
     MODULE_INFO('livepatch', 'Y');
     MODULE_AUTHOR('Petr Mladek <pmladek@suse.com>');
     MODULE_DESCRIPTION('Livepatch test: system state modification');
-  });
+  }, { load: { block_state_disable: ['1'], no_state: ['1'] }, write: { block_state_disable: ['0', '1'] } });
 }
 

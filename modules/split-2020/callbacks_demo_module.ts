@@ -54,5 +54,5 @@ export function callbacksDemo(o: DemoOptions): ModuleSource {
     module_exit(() => {});
     MODULE_LICENSE('GPL');
     MODULE_INFO('livepatch', 'Y');
-  });
+  }, o.params === 'pre_patch_ret' ? { load: { pre_patch_ret: ['-19'] }, write: { pre_patch_ret: ['0', '-19'] } } : { load: { replace: ['1'] } });
 }

@@ -24,4 +24,4 @@ export default defineModule('test_klp_callbacks_busy', ({ func, pr_info, module_
     pr_info('test_klp_callbacks_busy_exit\n');
   });
   MODULE_LICENSE('GPL');
-});
+}, { load: { sleep_secs: ['2', '20'] } });

@@ -180,5 +180,5 @@ export function speakerLivepatchModule(name: string): ModuleSource {
     module_exit(() => {});
     MODULE_LICENSE('GPL');
     MODULE_INFO('livepatch', 'Y');
-  });
+  }, { load: { applause: ['1'], applause2: ['1'], pre_patch_ret: ['-19'], replace: ['1'] } });
 }

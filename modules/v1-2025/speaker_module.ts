@@ -110,5 +110,5 @@ export function speakerModule(name: string, SPEAKER_ID: string): ModuleSource {
       if (the_hall) flush_work(the_hall.block_doors_work);
     });
     MODULE_LICENSE('GPL');
-  });
+  }, { write: { block_doors: ['0', '1'] }, read: ['welcome', 'block_doors'] });
 }

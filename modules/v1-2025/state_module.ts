@@ -119,5 +119,5 @@ export function v1StateModule(name: string): ModuleSource {
     MODULE_INFO('livepatch', 'Y');
     MODULE_AUTHOR('Petr Mladek <pmladek@suse.com>');
     MODULE_DESCRIPTION('Livepatch test: system state modification');
-  });
+  }, { load: { state_block_disable: ['1'], no_state: ['1'] } });
 }

@@ -45,6 +45,23 @@ const MAX_ITERATIONS = 100_000;
 const MAX_FUNCTION_DEPTH = 200;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * Parsed steps, by their text: the interpreter never changes a tree, and a suite (or the
+ * explorer's thousands of walks) runs the same steps again and again. Bounded, so that a
+ * fuzzing campaign's endless new texts cannot grow it.
+ */
+const PARSED = new Map<string, Script>();
+
+function parseOnce(source: string): Script {
+  let script = PARSED.get(source);
+  if (!script) {
+    script = parse(source);
+    if (PARSED.size >= 4096) PARSED.clear();
+    PARSED.set(source, script);
+  }
+  return script;
+}
+
 export class Shell implements ShellApi {
   readonly functions = new Map<string, ShellFunction>();
   readonly vars = new Variables();
@@ -121,7 +138,7 @@ export class Shell implements ShellApi {
 
   /** run a script; a syntax error is thrown (ShellSyntaxError), `exit` throws ShellExit */
   run(source: string | Script): number {
-    const script = typeof source === 'string' ? parse(source) : source;
+    const script = typeof source === 'string' ? parseOnce(source) : source;
     // the loop budget is the whole step's: nested loops that never end count together
     if (this.runDepth++ === 0) this.iterations = 0;
     try {

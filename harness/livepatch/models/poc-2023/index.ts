@@ -25,5 +25,12 @@ export const poc2023: KernelModelDefinition = {
       summary: "A failing setup callback releases the patch's states itself, before \"failed to enable patch\", and frees their shadow variables whether or not setup ran.",
       where: '__klp_enable_patch_after_init_transition, states_post_unpatch',
     },
+    {
+      id: 'block-disable-set-during-replace',
+      summary:
+        "block_disable is checked once, when a replacement is enabled: a state whose test module sets block_state_disable while the replace transition runs is released all the same.",
+      where: 'klp_is_patch_compatible, klp_complete_transition_after_discard_nops',
+      invariant: 'state-lifecycle',
+    },
   ],
 };

@@ -32,5 +32,12 @@ export const split2020: KernelModelDefinition = {
       summary: "A forced patch's per-object modules are never put or deleted, unless their target module goes.",
       where: 'klp_kobj_release_object',
     },
+    {
+      id: 'object-added-during-transition',
+      summary:
+        "A target module loaded during a transition brings its per-object module, whose funcs klp_init_transition() never marked as in transition: a task that has already switched runs the other side's version.",
+      where: 'klp_add_object, klp_init_transition',
+      invariant: 'consistency-model',
+    },
   ],
 };

@@ -89,8 +89,9 @@ class StatesPolicy implements KlpPolicy {
   private states_pre_patch(patch: klp_patch): number {
     for (const state of states_of(patch)) {
       const fn = this.callback(state, 'pre_patch');
-      if (!is_state_in_other_patches(this.klp, patch, state) && fn) {
-        const ret = fn(patch, state);
+      if (!is_state_in_other_patches(this.klp, patch, state)) {
+        const ret = fn ? fn(patch, state) : 0;
+        this.klp.observer?.stateCallback('pre_patch', patch, state, ret);
         if (ret) return ret;
       }
       cb(state).pre_patch_succeeded = true;
@@ -103,6 +104,7 @@ class StatesPolicy implements KlpPolicy {
     for (const state of states_of(patch)) {
       if (is_state_in_other_patches(this.klp, patch, state)) continue;
       this.callback(state, 'post_patch')?.(patch, state);
+      this.klp.observer?.stateCallback('post_patch', patch, state, 0);
     }
   }
 
@@ -111,6 +113,7 @@ class StatesPolicy implements KlpPolicy {
     for (const state of states_of(patch)) {
       if (is_state_in_other_patches(this.klp, patch, state)) continue;
       this.callback(state, 'pre_unpatch')?.(patch, state);
+      this.klp.observer?.stateCallback('pre_unpatch', patch, state, 0);
     }
   }
 
@@ -120,7 +123,10 @@ class StatesPolicy implements KlpPolicy {
       if (is_state_in_other_patches(this.klp, patch, state)) continue;
       const c = cb(state);
       if (this.opts.freeShadowOnlyIfSucceeded && !c.pre_patch_succeeded) continue;
-      if (c.pre_patch_succeeded) this.callback(state, 'post_unpatch')?.(patch, state);
+      if (c.pre_patch_succeeded) {
+        this.callback(state, 'post_unpatch')?.(patch, state);
+        this.klp.observer?.stateCallback('post_unpatch', patch, state, 0);
+      }
       if (state.is_shadow) klp_shadow_free_all(this.klp, state.id, c.shadow_dtor);
       c.pre_patch_succeeded = false;
     }
