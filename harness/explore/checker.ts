@@ -50,10 +50,7 @@ export class InvariantChecker implements KlpObserver {
   private readonly callbacks = new Map<klp_object, Tracked>();
   /** the states introduced and not yet released, by id (models with per-state callbacks) */
   private readonly liveStates = new Map<number, { patch: klp_patch; state: klp_state; enabled: boolean }>();
-  /** has any state callback been decided: the model has per-state callbacks */
-  private get stateModel(): boolean {
-    return this.sawStateCallback;
-  }
+  /** a state callback has been decided: the model has per-state callbacks */
   private sawStateCallback = false;
   private readonly bootModules: string[];
   private readonly livepatchModules = new Map<string, boolean>();
@@ -131,7 +128,7 @@ export class InvariantChecker implements KlpObserver {
     const holders = (id: number) => klp.klp_patches.filter((p) => [...klp_for_each_state(p)].some((s) => s.id === id));
     for (const [id, live] of this.liveStates)
       if (!holders(id).length && live.patch !== klp.klp_transition_patch) this.report('state-lifecycle', `state ${id}: its last patch is gone, it was never released`);
-    if (this.stateModel)
+    if (this.sawStateCallback)
       for (const p of klp.klp_patches) {
         if (!p.enabled || p === klp.klp_transition_patch) continue;
         for (const s of klp_for_each_state(p))
