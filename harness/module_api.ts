@@ -144,9 +144,18 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
     /** wait_for_completion(): the waiter sleeps while work runs and time passes */
     wait_for_completion(c: { done: boolean }) {
-      for (let i = 0; !c.done; i++) {
-        if (i > 600_000) throw new MachineHang(`${k.current.comm} blocks in wait_for_completion() in ${THIS_MODULE.name}, and nothing completes it`);
-        k.sched.advance(i === 0 ? 0 : 100_000);
+      const STEP_NS = 100_000;
+      const hang = () => new MachineHang(`${k.current.comm} blocks in wait_for_completion() in ${THIS_MODULE.name}, and nothing completes it`);
+      // the waiter looks again every 100 us; only a timer (or the work it queues) can
+      // complete it, so the looks before the next timer are skipped, landing where they would
+      k.sched.advance(0);
+      for (let i = 0; !c.done; ) {
+        const next = k.sched.nextExpiry();
+        if (next === undefined) throw hang();
+        const steps = Math.max(1, Math.ceil((next - k.clock.now()) / STEP_NS));
+        i += steps;
+        if (i > 600_000) throw hang();
+        k.sched.advance(steps * STEP_NS);
       }
     },
     schedule_work: (w: WorkStruct) => k.workqueue.queue_work(w),

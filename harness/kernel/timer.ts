@@ -31,6 +31,13 @@ export class Scheduler {
     private readonly runPending: () => void,
   ) {}
 
+  /** when the next timer fires (virtual ns), or undefined when none is set */
+  nextExpiry(): number | undefined {
+    let next: number | undefined;
+    for (const t of this.timers) if (!t.cancelled && (next === undefined || t.expires < next)) next = t.expires;
+    return next;
+  }
+
   addTimer(delayNs: number, fn: () => void): Timer {
     const t: Timer = { expires: this.clock.now() + delayNs, seq: this.seq++, fn, cancelled: false };
     this.timers.push(t);
