@@ -1,4 +1,5 @@
 /** klp-selftest explore: search one model for scenarios that break an invariant (harness/explore/) */
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { findModel, modelNames, versionProblem } from '../models.js';
@@ -19,6 +20,17 @@ function parseVersion(text: string, model: KernelModelDefinition): [number, numb
   const problem = m ? versionProblem(model, v) : `a version looks like '7.2', not '${text}'`;
   if (problem) throw new UsageError(`explore: --version: ${problem}`);
   return v;
+}
+
+/** --out: a directory that exists or can be made, checked before the campaign starts */
+function checkOutDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+  } catch (e) {
+    throw new UsageError(`explore: --out ${dir}: cannot write reproducers there (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
 }
 
 function parseShard(text: string | undefined): [number, number] {
@@ -53,12 +65,12 @@ export const exploreCommand = defineCommand({
   options: {
     model: { type: 'string', arg: 'M', help: `the kernel model (${modelNames().join(', ')}); required` },
     version: { type: 'string', arg: 'V', help: "a kernel version within the model (default: the model's newest)" },
-    seed: { type: 'string', arg: 'S', help: 'the campaign seed (default 1): the same seed, model and depth give the same scenarios' },
+    seed: { type: 'string', arg: 'S', help: 'the campaign seed (default 1; a negative one as --seed=-5): the same seed, model and depth give the same scenarios' },
     runs: { type: 'string', arg: 'N', help: 'run N scenarios (default 200)' },
     time: { type: 'string', arg: 'SECONDS', help: 'run scenarios until SECONDS have passed, instead of --runs' },
     depth: { type: 'string', arg: 'D', help: 'at most D steps per scenario (default 12)' },
     exhaustive: { type: 'boolean', help: 'every sequence of applicable steps up to --depth, breadth first, instead of random walks' },
-    jobs: { type: 'string', arg: 'J', help: 'run scenarios in J worker threads (default 1)' },
+    jobs: { type: 'string', arg: 'J', help: 'run scenarios in J worker threads (default 1; with --runs)' },
     shard: { type: 'string', arg: 'I/N', help: 'run the I-th of N disjoint slices of the campaign' },
     out: { type: 'string', arg: 'DIR', help: 'where reproducers are written (default explore-out/)' },
     json: { type: 'boolean', help: 'print the report as one JSON document' },
@@ -79,6 +91,10 @@ written to --out as a suite: check it with 'klp-selftest run --invariants FILE'.
     const seedText = values.seed ?? '1';
     if (!/^-?\d+$/.test(seedText) || Math.abs(Number(seedText)) > 0x7fffffff) throw new UsageError(`explore: --seed takes a 32-bit integer, not '${seedText}'`);
     const jobs = positiveInt('jobs', values.jobs, 1, Math.max(1, availableParallelism() * 4));
+    if (jobs > 1 && (values.time !== undefined || values.exhaustive))
+      throw new UsageError('explore: --jobs works with --runs (a time budget and the exhaustive search run in one thread)');
+    const out = resolve(values.out ?? 'explore-out');
+    checkOutDir(out);
     const opts: ExploreOptions = {
       model,
       ...(values.version !== undefined ? { version: parseVersion(values.version, model) } : {}),
@@ -88,7 +104,7 @@ written to --out as a suite: check it with 'klp-selftest run --invariants FILE'.
       exhaustive: !!values.exhaustive,
       jobs,
       shard: parseShard(values.shard),
-      out: resolve(values.out ?? 'explore-out'),
+      out,
       allow: allow as InvariantName[],
       replayEvery: values['replay-every'] === undefined ? 8 : values['replay-every'] === '0' ? 0 : positiveInt('replay-every', values['replay-every'], 8),
     };

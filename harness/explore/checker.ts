@@ -13,7 +13,7 @@ import type { KFunc } from '../kernel/kallsyms.js';
 import type { KlpObserver, ObjectCallback } from '../livepatch/klp.js';
 import { klp_for_each_func, klp_for_each_object, klp_for_each_state, klp_object_name, type klp_object, type klp_patch, type klp_state } from '../livepatch/livepatch.js';
 import { probeModuleInfo } from '../userspace/kmod.js';
-import { klp_atomic_replace, klp_replaces_old_patch } from '../livepatch/core.js';
+import { klp_atomic_replace } from '../livepatch/core.js';
 import type { SelftestSession } from '../selftest/session.js';
 import type { InvariantName, Violation } from './invariants.js';
 import { ShellExit } from '../selftest/shell/host.js';
@@ -248,17 +248,15 @@ export class InvariantChecker implements KlpObserver {
     }
   }
 
-  /** an enabled atomic-replace patch, newer than `patch`, that has completed its patching */
+  /** patches an atomic replace took over (klp_unpatch_replaced_patches()) */
+  private readonly replaced = new WeakSet<klp_patch>();
+
+  patchReplaced(old_patch: klp_patch): void {
+    this.replaced.add(old_patch);
+  }
+
   private replacedBy(patch: klp_patch): boolean {
-    const klp = this.session.machine.klp;
-    if (klp.klp_patches.includes(patch)) return false;
-    // the module list is in load order; a module still loaded keeps its place
-    const mods = this.session.machine.k.modules.modules;
-    const at = (p: klp_patch) => mods.indexOf(p.mod);
-    // whether p replaces patch is the model's rule (replace sets replace within a set only)
-    return klp.klp_patches.some(
-      (p) => klp_atomic_replace(klp, p) && klp_replaces_old_patch(klp, p, patch) && p.enabled && p !== klp.klp_transition_patch && (at(patch) < 0 || at(p) > at(patch)),
-    );
+    return this.replaced.has(patch);
   }
 
   private isLivepatchModule(name: string): boolean {
@@ -283,12 +281,16 @@ export class InvariantChecker implements KlpObserver {
 
   /** is some task sleeping in (or running) a function the transition replaces or adds? */
   private transitionBlocked(patch: klp_patch): boolean {
-    const code = new Set<KFunc>();
-    for (const obj of klp_for_each_object(patch))
-      for (const func of klp_for_each_func(obj)) {
-        if (func.old_func) code.add(func.old_func);
-        if (func.new_func) code.add(func.new_func);
-      }
+    // every version of every function the transition touches: the original, this patch's,
+    // and an older patch's (what klp_check_stack_func() looks for when a function is
+    // patched twice) — a superset, so that a blocked transition is never blamed
+    const olds = new Set<KFunc>();
+    for (const obj of klp_for_each_object(patch)) for (const func of klp_for_each_func(obj)) if (func.old_func) olds.add(func.old_func);
+    const code = new Set<KFunc>(olds);
+    for (const p of this.session.machine.klp.klp_patches)
+      for (const obj of klp_for_each_object(p))
+        for (const func of klp_for_each_func(obj)) if (func.old_func && olds.has(func.old_func) && func.new_func) code.add(func.new_func);
+    for (const obj of klp_for_each_object(patch)) for (const func of klp_for_each_func(obj)) if (func.new_func) code.add(func.new_func);
     const k = this.session.machine.k;
     return [...k.tasks.normalTasks(), ...k.tasks.idleTasks()].some((t) => t.unreliableStack || t.stack.some((f) => code.has(f)));
   }
@@ -385,7 +387,9 @@ export class InvariantChecker implements KlpObserver {
     this.cleanup();
     this.step = -1;
     const m = this.session.machine;
+    this.checkSysfs();
     this.checkCallbacksClosed();
+    this.checkStates();
     // a patch the policy refuses to disable (a state that blocks it) stays, by design, with
     // its module, the modules it needs and its shadow variables
     const pinned = m.klp.klp_patches.filter((p) => p.enabled && p !== m.klp.klp_transition_patch);

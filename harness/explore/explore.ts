@@ -13,9 +13,10 @@
 import { Worker } from 'node:worker_threads';
 import type { KernelModelDefinition } from '../models.js';
 import { Campaign, type ScenarioReport } from './campaign.js';
-import { knownHazard } from './hazards.js';
+import { hasHazard, knownHazard } from './hazards.js';
 import { INVARIANT_NAMES, type InvariantName } from './invariants.js';
 import { writeReproducer, type Reproducer } from './reproducer.js';
+import { runScenario } from './scenario.js';
 
 export interface ExploreOptions {
   readonly model: KernelModelDefinition;
@@ -139,14 +140,14 @@ function summarise(opts: ExploreOptions, campaign: Campaign, reports: ScenarioRe
   const model = opts.model;
   const rows = new Map<InvariantName, InvariantRow>();
   for (const name of INVARIANT_NAMES)
-    rows.set(name, { name, checked: 0, violated: 0, known: !!knownHazard(model, name), allowed: opts.allow.includes(name), reproducers: [] });
+    rows.set(name, { name, checked: 0, violated: 0, known: hasHazard(model, name), allowed: opts.allow.includes(name), reproducers: [] });
   const violations: ExploreReport['violations'] = [];
   const first = new Map<InvariantName, ScenarioReport>();
   for (const r of reports) {
     for (const row of rows.values()) if (row.name !== 'deterministic' || campaign.replays(r.index)) row.checked++;
     for (const v of r.violations) {
       rows.get(v.invariant)!.violated++;
-      violations.push({ scenario: r.index, invariant: v.invariant, step: v.step, message: v.message, known: !!knownHazard(model, v.invariant) });
+      violations.push({ scenario: r.index, invariant: v.invariant, step: v.step, message: v.message, known: !!knownHazard(model, v) });
       if (!first.has(v.invariant)) first.set(v.invariant, r);
     }
   }
@@ -156,7 +157,9 @@ function summarise(opts: ExploreOptions, campaign: Campaign, reports: ScenarioRe
     const shrunk = opts.exhaustive ? r : campaign.scenario(r.index, (inv) => inv === invariant);
     const steps = opts.exhaustive || shrunk.shrunk?.invariant === invariant ? shrunk.shrunk?.steps : undefined;
     if (!steps) continue;
-    const violation = r.violations.find((v) => v.invariant === invariant)!;
+    // the header quotes what the shrunk steps break, not what the long walk did
+    const again = runScenario(model, steps, { version: opts.version, replay: invariant === 'deterministic' });
+    const violation = again.violations.find((v) => v.invariant === invariant) ?? r.violations.find((v) => v.invariant === invariant)!;
     const rep: Reproducer = {
       model: model.name,
       ...(opts.version ? { version: opts.version.join('.') } : {}),
@@ -166,7 +169,7 @@ function summarise(opts: ExploreOptions, campaign: Campaign, reports: ScenarioRe
       original: r.steps,
       steps,
       violation,
-      known: knownHazard(model, invariant),
+      known: knownHazard(model, violation),
     };
     const file = writeReproducer(opts.out, rep);
     rows.get(invariant)!.reproducers.push(file);

@@ -82,7 +82,7 @@ export function suiteInvariants(suite: Suite): SuiteInvariants {
     },
     brokenBy(test) {
       return (byTest.get(test) ?? []).map(({ v, where }) => {
-        const known = knownHazard(suite.model, v.invariant);
+        const known = knownHazard(suite.model, v);
         return `invariant ${v.invariant} broken at ${where}: ${v.message}${known ? ` (known hazard of ${suite.model.name}: ${known})` : ''}`;
       });
     },

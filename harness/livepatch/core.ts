@@ -296,6 +296,7 @@ export function klp_unpatch_replaced_patches(klp: Klp, new_patch: klp_patch): vo
     if (!klp_replaces_old_patch(klp, new_patch, old_patch)) continue;
     old_patch.enabled = false;
     klp_unpatch_objects(klp, old_patch);
+    klp.observer?.patchReplaced(old_patch);
   }
 }
 

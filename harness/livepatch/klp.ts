@@ -22,6 +22,8 @@ export interface KlpObserver {
    * state has that callback), named as v1-2025 names them; ret: pre_patch's result
    */
   stateCallback(kind: ObjectCallback, patch: klp_patch, state: klp_state, ret: number): void;
+  /** an atomic replace completed and took over old_patch, whose callbacks are not called */
+  patchReplaced(old_patch: klp_patch): void;
 }
 
 export class Klp {

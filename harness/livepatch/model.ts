@@ -93,4 +93,6 @@ export interface KnownHazard {
   readonly where: string;
   /** the explorer's invariant it breaks, when the explorer sees it (harness/explore/invariants.ts) */
   readonly invariant?: string;
+  /** with several hazards under one invariant: a pattern (RegExp source) its violations' messages match */
+  readonly message?: string;
 }

@@ -31,6 +31,7 @@ export const poc2023: KernelModelDefinition = {
         "block_disable is checked once, when a replacement is enabled: a state whose test module sets block_state_disable while the replace transition runs is released all the same.",
       where: 'klp_is_patch_compatible, klp_complete_transition_after_discard_nops',
       invariant: 'state-lifecycle',
+      message: 'blocks disable, yet it was released',
     },
   ],
 };

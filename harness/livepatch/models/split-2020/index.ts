@@ -38,6 +38,7 @@ export const split2020: KernelModelDefinition = {
         "A target module loaded during a transition brings its per-object module, whose funcs klp_init_transition() never marked as in transition: a task that has already switched runs the other side's version.",
       where: 'klp_add_object, klp_init_transition',
       invariant: 'consistency-model',
+      message: 'ran .* for .*, its patch state allows',
     },
   ],
 };
