@@ -53,6 +53,7 @@ export class InvariantChecker implements KlpObserver {
   /** a state callback has been decided: the model has per-state callbacks */
   private sawStateCallback = false;
   private readonly bootModules: string[];
+  private readonly bootRefcounts: Map<string, number>;
   private readonly livepatchModules = new Map<string, boolean>();
   /** the transition nothing blocks, and since when (virtual ns) */
   private unblocked: { patch: klp_patch; target: number; since: number } | undefined;
@@ -63,6 +64,7 @@ export class InvariantChecker implements KlpObserver {
     session.machine.klp.observer = this;
     session.machine.k.ftrace.onCall = (fn, ran) => this.called(fn, ran);
     this.bootModules = session.machine.k.modules.modules.map((m) => m.name);
+    this.bootRefcounts = new Map(session.machine.k.modules.modules.map((m) => [m.name, m.refcnt]));
   }
 
   private report(invariant: InvariantName, message: string): void {
@@ -398,7 +400,11 @@ export class InvariantChecker implements KlpObserver {
       this.report('transition-completes', `'${m.klp.klp_transition_patch.mod.name}': still in transition after cleanup`);
     const kept = new Set(pinned.map((p) => p.mod.name));
     const left = m.k.modules.modules.filter((mod) => !this.bootModules.includes(mod.name) && !kept.has(mod.name) && !this.removedUnderForce(mod.name));
-    if (left.length && !pinned.length) this.report('modules-clean', `after cleanup, still loaded: ${left.map((x) => x.name).join(', ')}`);
+    if (left.length) this.report('modules-clean', `after cleanup, still loaded: ${left.map((x) => x.name).join(', ')}`);
+    for (const [name, refcnt] of this.bootRefcounts) {
+      const now = m.k.modules.find(name)?.refcnt;
+      if (now !== refcnt) this.report('modules-clean', `after cleanup, ${name} has refcount ${now ?? '(gone)'}, at boot ${refcnt}`);
+    }
     const dirs = (this.session.fs.readdir(SYSFS) ?? []).filter((d) => !kept.has(d));
     if (dirs.length) this.report('modules-clean', `after cleanup, ${SYSFS} holds ${dirs.join(', ')}`);
   }
