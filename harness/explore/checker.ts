@@ -52,6 +52,8 @@ export class InvariantChecker implements KlpObserver {
   private readonly liveStates = new Map<number, { patch: klp_patch; state: klp_state; enabled: boolean }>();
   /** a state callback has been decided: the model has per-state callbacks */
   private sawStateCallback = false;
+  /** ids of states whose shadow variables live and die with them (is_shadow) */
+  private readonly shadowStates = new Set<number>();
   private readonly bootModules: string[];
   private readonly bootRefcounts: Map<string, number>;
   private readonly livepatchModules = new Map<string, boolean>();
@@ -103,6 +105,7 @@ export class InvariantChecker implements KlpObserver {
   stateCallback(kind: ObjectCallback, patch: klp_patch, state: klp_state, ret: number): void {
     this.sawStateCallback = true;
     const id = state.id;
+    if ((state as { is_shadow?: boolean }).is_shadow) this.shadowStates.add(id);
     const live = this.liveStates.get(id);
     const who = `state ${id} of '${patch.mod.name}'`;
     if (kind === 'pre_patch') {
@@ -276,7 +279,13 @@ export class InvariantChecker implements KlpObserver {
     const vars = klp.shadow.vars;
     if (!vars.length) return;
     const owners = klp.klp_patches.length + k.modules.modules.filter((m) => this.isLivepatchModule(m.name)).length;
-    if (!atEnd && owners) return;
+    if (!atEnd && owners) {
+      // the states proposals: a state-bound variable lives while a patch carries its state
+      const orphans = vars.filter((v) => this.shadowStates.has(v.id) && !klp.klp_patches.some((p) => [...klp_for_each_state(p)].some((st) => st.id === v.id)));
+      if (orphans.length)
+        this.report('shadow-lifetime', `${orphans.length} shadow variable(s) (id ${[...new Set(orphans.map((v) => `0x${v.id.toString(16)}`))].join(', ')}) outlive their state: no patch carries it`);
+      return;
+    }
     const ids = [...new Set(vars.map((v) => `0x${v.id.toString(16)}`))].join(', ');
     this.report('shadow-lifetime', `${vars.length} shadow variable(s) (id ${ids}) outlive every livepatch${atEnd ? ' at the end' : ''}`);
   }

@@ -19,6 +19,14 @@ export const poc2023: KernelModelDefinition = {
     [6, 7],
   ],
   hazards: [
+    {
+      id: 'state-id-taken-over-without-shadow',
+      summary:
+        "States are known by id alone: a replacement whose state has the id of an installed shadow-bound state, but is not is_shadow itself, takes it over and the shadow variables are never freed (the speaker's applause state and test_klp_state's console state both use id 1).",
+      where: 'klp_complete_transition_after_discard_nops, states_post_unpatch',
+      invariant: 'shadow-lifetime',
+      message: '\\(id 0x1\\)',
+    },
     ...STATES_API_HAZARDS,
     {
       id: 'setup-failure-releases-states',
