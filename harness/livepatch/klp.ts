@@ -19,7 +19,7 @@ export interface KlpObserver {
   objectCallback(kind: ObjectCallback, obj: klp_object, ret: number): void;
   /**
    * a model with per-state callbacks decided to run one for this state (whether or not the
-   * state has that callback), named as v1-2025 names them; ret: pre_patch's result
+   * state has that callback), named as the per-object callbacks are; ret: pre_patch's result
    */
   stateCallback(kind: ObjectCallback, patch: klp_patch, state: klp_state, ret: number): void;
   /** an atomic replace completed and took over old_patch, whose callbacks are not called */
