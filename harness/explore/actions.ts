@@ -33,19 +33,6 @@ const loaded = (s: SelftestSession, mod: string) => s.machine.k.modules.find(mod
 const exists = (s: SelftestSession, path: string) => s.fs.stat(path) !== undefined;
 const forks = (s: SelftestSession) => s.machine.k.tasks.normalTasks().filter((t) => t.comm === 'test_klp-call_').length;
 
-/**
- * modinfo's view of a module; a module whose body cannot even be declared outside its
- * kernel-made context (split-2020's `<patch>__<module>` parts, which resolve symbols of
- * their main patch) counts as a plain module: it can still be tried, and refused.
- */
-function moduleInfo(machine: ReturnType<typeof boot>, src: Parameters<typeof probeModuleInfo>[1]): Map<string, string> {
-  try {
-    return probeModuleInfo(machine, src);
-  } catch {
-    return new Map();
-  }
-}
-
 export function deriveActions(model: KernelModelDefinition, version: [number, number] = model.versions[1]): Action[] {
   const probe = boot(model, { version });
   const actions: Action[] = [];
@@ -53,7 +40,7 @@ export function deriveActions(model: KernelModelDefinition, version: [number, nu
   const load = (mod: string, args: string) => model.dialect.loading.command(mod, args ? [args] : []).join(' ');
   for (const src of model.modules.values()) {
     const mod = src.name;
-    const info = moduleInfo(probe, src);
+    const info = probeModuleInfo(probe, src);
     const hints = src.explore ?? {};
     const notLoaded = (s: SelftestSession) => !loaded(s, mod);
     const isLoaded = (s: SelftestSession) => loaded(s, mod);
