@@ -2,11 +2,11 @@
 // harness/selftest/suite_cache.ts): used while it fits, never trusted once it does not.
 import t from 'tap';
 import { execa } from 'execa';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ROOT } from '../harness/cli.js';
+import { cacheEntryFile } from '../harness/selftest/suite_cache.js';
 
 const bin = join(ROOT, 'bin/klp-selftest.js');
 const cli = (...args: string[]) => execa(process.execPath, [bin, ...args], { cwd: ROOT, reject: false });
@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'klp-selftest-caches-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 const suiteText = (title: string) => `kernel: mainline\ntests:\n  - title: ${title}\n    steps:\n      - log hello\n`;
-const entryOf = (file: string) => join(ROOT, 'build/cache/suites', `${createHash('sha1').update(resolve(file)).digest('hex')}.json`);
+const entryOf = (file: string) => cacheEntryFile(join(ROOT, 'build/cache/suites'), file, false);
 
 t.test('a loaded suite is taken from the cache while its text is the same, and loaded anew once it changes', async (t) => {
   const file = join(dir, 'cached.yaml');

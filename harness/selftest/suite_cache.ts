@@ -11,7 +11,6 @@
  * Entries are written through a temporary file and a rename; one that cannot be read,
  * written or parsed is as good as none.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runnableVariants } from '../compare/variant.js';
@@ -27,14 +26,40 @@ const BUILD_ID = typeof KLP_BUILD_ID === 'string' ? KLP_BUILD_ID : undefined;
 /** a suite less what the file's name and the model registry give back */
 type StoredSuite = Omit<Suite, 'file' | 'name' | 'model'> & { model: string };
 
-/** what an entry holds: the suite, or the variants it runs as (harness/compare/variant.ts) */
+/**
+ * What an entry holds: the suite, or the variants it runs as (harness/compare/variant.ts),
+ * with the path and the whole text it was loaded from, compared as they are: an entry is
+ * taken only for the same file with the same text.
+ */
 interface Entry {
   build: string;
+  path: string;
   text: string;
   suites: StoredSuite[];
 }
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+/**
+ * An entry's file name: a 64-bit FNV-1a hash of its key, in two 32-bit halves. Not
+ * node:crypto: starting OpenSSL's digests costs a cold run more than loading the suites.
+ * A collision costs a reload, never a wrong suite: the entry names its path.
+ */
+function entryName(key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+const entryKey = (file: string, variants: boolean) => `${resolve(file)}${variants ? ' (variants)' : ''}`;
+
+/** where the entry of a suite file is kept */
+export function cacheEntryFile(dir: string, file: string, variants: boolean): string {
+  return `${dir}/${entryName(entryKey(file, variants))}.json`;
+}
 
 function revive(file: string, stored: StoredSuite): Suite | undefined {
   const base = findModel(stored.model);
@@ -69,11 +94,11 @@ export function loadSuitesCached(
     return variants ? runnableVariants(suite) : [suite];
   };
   if (BUILD_ID === undefined) return load();
-  const entryFile = `${dir}/${sha1(`${resolve(file)}${variants ? '\0variants' : ''}`)}.json`;
-  const textHash = sha1(text);
+  const path = entryKey(file, variants);
+  const entryFile = cacheEntryFile(dir, file, variants);
   try {
     const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as Entry;
-    if (entry.build === BUILD_ID && entry.text === textHash) {
+    if (entry.build === BUILD_ID && entry.path === path && entry.text === text) {
       const suites = entry.suites.map((s) => revive(file, s));
       if (suites.every((s) => s !== undefined)) return suites;
     }
@@ -81,7 +106,7 @@ export function loadSuitesCached(
     // no entry, or one that does not parse: load the suite itself
   }
   const suites = load();
-  const entry: Entry = { build: BUILD_ID, text: textHash, suites: suites.map(store) };
+  const entry: Entry = { build: BUILD_ID, path, text, suites: suites.map(store) };
   const tmp = `${entryFile}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
