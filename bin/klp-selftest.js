@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Entry point: the CLI compiled ahead of time into build/ (npm ci runs `prepare`, which builds it).
+// Entry point: the CLI compiled ahead of time into one file, build/klp-selftest.cjs (npm ci
+// runs `prepare`, which builds it), started with the code cache of the command's last run.
 import { readFileSync } from 'node:fs';
+import { loadWithCodeCache } from './code_cache.js';
 
 // a reader that stops early (`| head`) is not an error: stop quietly, as a killed pipe writer does
 process.stdout.on('error', (e) => {
@@ -14,14 +16,18 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`klp-selftest ${version}\n`);
 } else {
-  let cli;
+  const build = new URL('../build/', import.meta.url);
+  // a cache per command; `--help` and mistyped commands compile too little to be worth one
+  const command = /^[a-z]+$/.test(argv[0] ?? '') && !argv.includes('--help') && !argv.includes('-h') ? argv[0] : 'other';
+  let bundle;
   try {
-    cli = await import('../build/harness/cli.js');
+    bundle = loadWithCodeCache(new URL('klp-selftest.cjs', build).pathname, new URL(`cache/${command}.v8`, build).pathname);
   } catch (e) {
-    if (e.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('/build/')) throw e;
+    if (e.code !== 'ENOENT') throw e;
     process.stderr.write('klp-selftest: not built: run `npm run build` (npm ci does it)\n');
     process.exit(70);
   }
+  const cli = bundle.exports;
   try {
     process.exitCode = await cli.main(argv, cli.cliIo());
   } catch (e) {
@@ -30,4 +36,5 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stderr.write(`klp-selftest: internal error: ${e instanceof Error ? e.message : String(e)} (set KLP_SELFTEST_DEBUG=1 for a stack trace)\n`);
     process.exitCode = 70;
   }
+  bundle.save();
 }

@@ -2,7 +2,8 @@
 // dynamic debug, and the scheduler's ordering on virtual time.
 import t from 'tap';
 import { VirtualClock } from '../harness/kernel/clock.js';
-import { DynamicDebug } from '../harness/kernel/dynamic_debug.js';
+import { DynamicDebug, match_wildcard } from '../harness/kernel/dynamic_debug.js';
+import fc from 'fast-check';
 import { EACCES, EINVAL, EISDIR, ENOENT, ERANGE, modStrerror } from '../harness/kernel/errno.js';
 import { kstrtobool, kstrtoint } from '../harness/kernel/kstrtox.js';
 import { next_arg } from '../harness/kernel/moduleparam.js';
@@ -117,4 +118,26 @@ t.test('workqueue: work runs before timers, timers in expiry order', async (t) =
   t.equal(clock.now(), 1500);
   sched.advance(1000);
   t.same(order, ['now@0', 'early@1000', 'late@2000']);
+});
+
+t.test('match_wildcard is a whole-string glob with only * and ? special', async (t) => {
+  t.ok(match_wildcard('test_klp_*', 'test_klp_livepatch'));
+  t.ok(match_wildcard('*patch', 'test_klp_livepatch'));
+  t.ok(match_wildcard('t?st*_mod', 'test_klp_callbacks_mod'));
+  t.ok(match_wildcard('*', ''));
+  t.notOk(match_wildcard('test_klp', 'test_klp_livepatch'), 'no prefix match');
+  t.notOk(match_wildcard('[a]*', 'a'), 'brackets are plain characters');
+  t.ok(match_wildcard('a.c', 'a.c'));
+  t.notOk(match_wildcard('a.c', 'abc'), 'a dot is a plain character');
+  // against a regular expression built from the same rules, on random short texts
+  const alphabet = fc.constantFrom('a', 'b', '*', '?', '.');
+  const word = (chars: fc.Arbitrary<string>) => fc.array(chars, { maxLength: 8 }).map((cs) => cs.join(''));
+  fc.assert(
+    fc.property(word(alphabet), word(fc.constantFrom('a', 'b', '.')), (pattern, text) => {
+      const re = new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+      return match_wildcard(pattern, text) === re.test(text);
+    }),
+    { seed: 42, numRuns: 3000 },
+  );
+  t.pass('agrees with the regular expression on 3000 pairs');
 });

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSuite, SuiteError, throwAll, type Suite } from '../selftest/suite.js';
+import { SuiteError, throwAll, type Suite } from '../selftest/suite.js';
+import { loadSuitesCached } from '../selftest/suite_cache.js';
 import { stepValidator } from '../selftest/validate.js';
 
 /** the project folder (suites/, expected/, package.json), the same from the sources and from build/ */
@@ -115,13 +116,16 @@ export function display(p: string): string {
   return r.startsWith('..') ? p : r;
 }
 
-/** every suite the paths name; the problems of all of them are reported together */
-export function loadAll(paths: string[]): Suite[] {
+/**
+ * every suite the paths name; the problems of all of them are reported together. With
+ * `variants`, what each runs as: a comparison suite once per model (runnableVariants()).
+ */
+export function loadAll(paths: string[], { variants = false } = {}): Suite[] {
   const suites: Suite[] = [];
   const errors: SuiteError[] = [];
   for (const f of collectSuites(paths)) {
     try {
-      suites.push(loadSuite(display(f), stepValidator));
+      suites.push(...loadSuitesCached(display(f), `${ROOT}/build/cache/suites`, stepValidator, variants));
     } catch (e) {
       if (!(e instanceof SuiteError)) throw e;
       errors.push(e);

@@ -4,7 +4,6 @@ import { judge, jsonTest, KtapReporter, type JsonTest, type Judged } from '../se
 import { runSuite, type TestRun } from '../selftest/runner.js';
 import { suiteInvariants } from '../explore/suite_invariants.js';
 import type { Suite, SuiteTest } from '../selftest/suite.js';
-import { runnableVariants } from '../compare/variant.js';
 import * as kselftest from '../kselftest/commands.js';
 import { defineCommand, loadAll, ROOT, UsageError } from './command.js';
 import { SCRIPT_OPTION_SPECS, scriptIo, scriptsIn } from './kselftest.js';
@@ -44,7 +43,7 @@ check_result texts as the expected logs (--model, --version). With --filter, the
     if (scriptsIn('run', positionals)) return kselftest.runScripts(positionals, values, scriptIo(io));
     const match = values.filter !== undefined ? testMatcher(values.filter) : undefined;
     // a comparison suite runs once per model
-    const suites = loadAll(positionals).flatMap((s) => runnableVariants(s));
+    const suites = loadAll(positionals, { variants: true });
     checkGoldenOwners(ROOT, suites);
     const chosen = suites
       .map((suite) => ({ suite, tests: suite.tests.filter((t) => !match || match(suite, t)) }))

@@ -13,7 +13,6 @@ import {
   writeGolden,
 } from '../selftest/golden.js';
 import { runSuite } from '../selftest/runner.js';
-import { runnableVariants } from '../compare/variant.js';
 import { defineCommand, isCI, loadAll, ROOT } from './command.js';
 
 export const update = defineCommand({
@@ -36,7 +35,7 @@ write when CI is set to a true value (not 0, false, no, off), unless --force.`,
       io.err('klp-selftest update: CI is set: refusing to write golden files (use --check, or --force to write anyway)\n');
       return 2;
     }
-    const suites = loadAll(positionals).flatMap((s) => runnableVariants(s));
+    const suites = loadAll(positionals, { variants: true });
     checkGoldenOwners(ROOT, suites);
     const runs = suites.map((s) => runSuite(s));
     const failed = runs.flatMap((r) => r.tests).filter((t) => t.status === 'error');

@@ -12,6 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { KernelModelDefinition } from '../models.js';
+import { workerFile } from './worker_file.js';
 import { Campaign, type ScenarioReport } from './campaign.js';
 import { hasHazard, knownHazard } from './hazards.js';
 import { INVARIANT_NAMES, type InvariantName } from './invariants.js';
@@ -82,7 +83,7 @@ function campaignOf(opts: ExploreOptions): Campaign {
 async function runInWorkers(opts: ExploreOptions, indices: number[], progress: (r: ScenarioReport) => void): Promise<ScenarioReport[]> {
   const shares: number[][] = Array.from({ length: opts.jobs }, () => []);
   indices.forEach((idx, k) => shares[k % opts.jobs].push(idx));
-  const url = new URL('./worker.js', import.meta.url);
+  const url = workerFile();
   const results = await Promise.all(
     shares.map(
       (share) =>

@@ -26,17 +26,38 @@ interface Query {
   line?: [number, number];
 }
 
-/** the kernel's glob: only * and ? are special (match_wildcard) */
-function wildcard(pattern: string, text: string): boolean {
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('') +
-      '$',
-  );
-  return re.test(text);
+/**
+ * The kernel's glob, as lib/parser.c's match_wildcard() walks it: only * and ? are special,
+ * and a mismatch after a star retries from one character further on. Every dynamic debug
+ * query matches it against every call site, so it allocates nothing.
+ */
+export function match_wildcard(pattern: string, text: string): boolean {
+  let s = 0;
+  let p = 0;
+  let str = 0;
+  let pat = 0;
+  let star = false;
+  while (s < text.length) {
+    const c = pattern[p];
+    if (c === '?') {
+      s++;
+      p++;
+    } else if (c === '*') {
+      star = true;
+      str = s;
+      if (++p === pattern.length) return true;
+      pat = p;
+    } else if (c === text[s]) {
+      s++;
+      p++;
+    } else {
+      if (!star) return false;
+      s = ++str;
+      p = pat;
+    }
+  }
+  if (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 export class DynamicDebug {
@@ -79,9 +100,9 @@ export class DynamicDebug {
     const op = fm[1];
     const p = fm[2].includes('p');
     for (const s of this.sites) {
-      if (q.module && !wildcard(q.module, s.module)) continue;
-      if (q.file && !wildcard(q.file, s.file) && !wildcard(q.file, s.file.split('/').pop()!)) continue;
-      if (q.func && !wildcard(q.func, s.func)) continue;
+      if (q.module && !match_wildcard(q.module, s.module)) continue;
+      if (q.file && !match_wildcard(q.file, s.file) && !match_wildcard(q.file, s.file.split('/').pop()!)) continue;
+      if (q.func && !match_wildcard(q.func, s.func)) continue;
       if (q.format && !s.format.includes(q.format)) continue;
       if (q.line && (s.line < q.line[0] || s.line > q.line[1])) continue;
       if (op === '+' ? p : op === '=' ? p : false) this.enabled.add(s);

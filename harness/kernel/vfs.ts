@@ -57,8 +57,15 @@ export class Vfs {
   readonly root: DirNode = { kind: 'dir', mode: 0o755, children: new Map() };
 
   lookup(path: string): Node | undefined {
+    const parts = split(path);
+    return this.walk(parts, parts.length);
+  }
+
+  /** the node at the first `n` parts of a path (n - 1: its parent), without building the path */
+  private walk(parts: readonly string[], n: number): Node | undefined {
     let node: Node = this.root;
-    for (const part of split(path)) {
+    for (let i = 0; i < n; i++) {
+      const part = parts[i];
       if (node.kind !== 'dir') return undefined;
       if (part === '..') return undefined;
       const next: Node | undefined = node.children.get(part);
@@ -85,9 +92,9 @@ export class Vfs {
 
   /** create one directory; -EEXIST if the name is taken (sysfs_create_dir) */
   mkdir(path: string, mode = 0o755): DirNode | number {
-    const parts = [...split(path)];
-    const name = parts.pop()!;
-    const parent = this.lookup(parts.join('/'));
+    const parts = split(path);
+    const name = parts[parts.length - 1];
+    const parent = this.walk(parts, parts.length - 1);
     if (!parent || parent.kind !== 'dir') return -ENOENT;
     if (parent.children.has(name)) return -EEXIST;
     const dir: DirNode = { kind: 'dir', mode, children: new Map() };
@@ -97,9 +104,9 @@ export class Vfs {
 
   /** create a file in an existing directory (sysfs_create_file); replaces nothing */
   createFile(path: string, mode: number, show?: ShowFn, store?: StoreFn): number {
-    const parts = [...split(path)];
-    const name = parts.pop()!;
-    const parent = this.lookup(parts.join('/'));
+    const parts = split(path);
+    const name = parts[parts.length - 1];
+    const parent = this.walk(parts, parts.length - 1);
     if (!parent || parent.kind !== 'dir') return -ENOENT;
     if (parent.children.has(name)) return -EEXIST;
     parent.children.set(name, { kind: 'file', mode, show, store });
@@ -108,9 +115,9 @@ export class Vfs {
 
   /** remove a file or a whole directory tree; silent if absent */
   remove(path: string): void {
-    const parts = [...split(path)];
-    const name = parts.pop()!;
-    const parent = this.lookup(parts.join('/'));
+    const parts = split(path);
+    const name = parts[parts.length - 1];
+    const parent = this.walk(parts, parts.length - 1);
     if (parent && parent.kind === 'dir') parent.children.delete(name);
   }
 
@@ -125,9 +132,8 @@ export class Vfs {
 
   /** open for writing (O_CREAT, O_TRUNC unless `append`); a negative errno when open(2) would fail */
   openWrite(path: string, append = false): FileNode | number {
-    const parts = [...split(path)];
-    const parentPath = parts.slice(0, -1).join('/');
-    const parent = this.lookup(parentPath);
+    const parts = split(path);
+    const parent = this.walk(parts, parts.length - 1);
     if (parent && parent.kind !== 'dir') return -ENOTDIR;
     const node = this.lookup(path);
     if (!node) {

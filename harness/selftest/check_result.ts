@@ -9,6 +9,7 @@
  * and its report on a mismatch: `diff -upr --label expected --label result`.
  */
 import { structuredPatch } from 'diff';
+import { stripTrailingNewlines } from './shell/trailing_newlines.js';
 
 export interface LogFilter {
   /** lines kept when they contain any of these */
@@ -47,12 +48,17 @@ export function filterNewLines(dmesg: string, savedLines: number, filter: LogFil
 }
 
 function applyFilter(lines: string[], filter: LogFilter): string {
-  const kept = lines
-    .filter((l) => filter.keep.some((k) => l.includes(k)))
-    .filter((l) => !filter.drop.test(l))
-    .map((l) => l.replace(/^\[[ 0-9.]*\] /, '').replace(/^\[[ ]*[CT][0-9]*\] /, ''));
+  // the pipeline's stages in one pass: every test filters the whole log since its start
+  let out = '';
+  let first = true;
+  for (const l of lines) {
+    if (!filter.keep.some((k) => l.includes(k)) || filter.drop.test(l)) continue;
+    const line = l.replace(/^\[[ 0-9.]*\] /, '').replace(/^\[[ ]*[CT][0-9]*\] /, '');
+    out = first ? line : `${out}\n${line}`;
+    first = false;
+  }
   // $(...) drops trailing newlines
-  return kept.join('\n').replace(/\n+$/, '');
+  return stripTrailingNewlines(out);
 }
 
 /** GNU diff -p: the last line before the hunk that starts like a C function, cut at 40 */

@@ -6,6 +6,7 @@
 import type { ToolResult } from '../userspace/kmod.js';
 import { loadLogLine, type FunctionsDialect } from './dialect.js';
 import { ShellExit, type CommandImpl, type CommandIO } from './shell/host.js';
+import { stripTrailingNewlines } from './shell/trailing_newlines.js';
 
 export const MAX_RETRIES = 600;
 export const RETRY_INTERVAL = 0.1;
@@ -93,7 +94,7 @@ function skip(ctx: HelperContext, io: CommandIO, msg: string): never {
 
 /** $(cmd 2>&1) strips trailing newlines */
 function captured(r: ToolResult): string {
-  return (r.stdout + r.stderr).replace(/\n+$/, '');
+  return stripTrailingNewlines(r.stdout + r.stderr);
 }
 
 export function selftestFunctions(ctx: HelperContext): Record<string, CommandImpl> {
@@ -140,7 +141,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
   }
 
   function unload_mod(mod: string, io: CommandIO): void {
-    if (!loopUntil(ctx, () => ctx.read(`/sys/module/${mod}/refcnt`)?.replace(/\n+$/, '') === '0'))
+    if (!loopUntil(ctx, () => stripTrailingNewlines(ctx.read(`/sys/module/${mod}/refcnt`) ?? '') === '0'))
       die(ctx, io, `failed to unload module ${mod} (refcnt)`);
     ctx.log(`% rmmod ${mod}`);
     const ret = setRet(io, captured(ctx.tool(['rmmod', mod])));
@@ -155,7 +156,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
 
   function check_sysfs_value(mod: string, rel_path: string, expected_value: string, io: CommandIO): void {
     const path = `${SYSFS_KLP_DIR}/${mod}/${rel_path}`;
-    const value = (ctx.read(path) ?? '').replace(/\n+$/, '');
+    const value = stripTrailingNewlines(ctx.read(path) ?? '');
     if (value !== expected_value) die(ctx, io, `Unexpected value in ${path}: ${expected_value} vs. ${value}`);
   }
 

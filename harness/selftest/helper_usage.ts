@@ -31,23 +31,37 @@ export const HELPER_USAGE: Readonly<Record<string, string>> = {
   set_ftrace_enabled: '[--fail] VALUE',
 };
 
+/** a synopsis word by word: a leading optional flag, then required words until the first optional one */
+interface Synopsis {
+  flags: string[];
+  required: string[];
+}
+
+function synopsisOf(usage: string): Synopsis {
+  const flags: string[] = [];
+  const required: string[] = [];
+  for (const word of usage.split(' ')) {
+    const flag = /^\[(--?[a-z-]+)\]$/.exec(word)?.[1];
+    if (flag) flags.push(flag);
+    else if (word.startsWith('[')) break;
+    else required.push(word.replace(/\.\.\.$/, ''));
+  }
+  return { flags, required };
+}
+
+// every helper call of every step is checked: read the synopses once
+const SYNOPSES = new Map(Object.entries(HELPER_USAGE).map(([name, usage]) => [name, synopsisOf(usage)]));
+
 /**
  * The problem with calling `name` with `args` (undefined: a word known only at run time,
  * counted as present), or undefined when the call is fine or `name` has no synopsis here.
  */
 export function helperCallProblem(name: string, args: ReadonlyArray<string | undefined>): string | undefined {
-  const usage = HELPER_USAGE[name];
-  if (usage === undefined) return undefined;
-  let rest = [...args];
-  for (const word of usage.split(' ')) {
-    const flag = /^\[(--?[a-z-]+)\]$/.exec(word)?.[1];
-    if (flag) {
-      if (rest[0] === flag) rest = rest.slice(1);
-      continue;
-    }
-    if (word.startsWith('[')) break;
-    if (rest.length === 0) return `missing ${word.replace(/\.\.\.$/, '')} (usage: ${name} ${usage})`;
-    rest = rest.slice(1);
-  }
-  return undefined;
+  const synopsis = SYNOPSES.get(name);
+  if (synopsis === undefined) return undefined;
+  let given = 0;
+  // the synopses put their optional flags first ([--fail] VALUE)
+  for (const flag of synopsis.flags) if (args[given] === flag) given++;
+  const missing = synopsis.required[args.length - given];
+  return missing === undefined ? undefined : `missing ${missing} (usage: ${name} ${HELPER_USAGE[name]})`;
 }

@@ -9,7 +9,7 @@ import { didYouMean } from './did_you_mean.js';
 import { helperCallProblem } from './helper_usage.js';
 import { engineLimit } from './limits.js';
 import { SelftestSession } from './session.js';
-import { parse, validate } from './shell/interpreter.js';
+import { parseOnce, validate } from './shell/interpreter.js';
 import { ShellSyntaxError } from './shell/host.js';
 import { shellCommandNames, UnknownCommandError } from './shell/check_commands.js';
 import type { StepValidator } from './suite.js';
@@ -28,7 +28,7 @@ export function stepValidator(model: KernelModelDefinition): StepValidator {
   return (source) => {
     try {
       validate(
-        parse(source),
+        parseOnce(source),
         (name) => s.command(name) !== undefined || name.startsWith(PROGRAM_PREFIX),
         (name, args) => (Object.hasOwn(s.helpers, name) ? helperCallProblem(name, args) : undefined),
       );

@@ -132,11 +132,20 @@ export function modinfo(machine: Machine, argv: string[]): ToolResult {
   return ok(out);
 }
 
+/** each machine's .modinfo sections, read once: a .ko file does not change on disk */
+const MODINFO = new WeakMap<Machine, Map<ModuleSource, ReadonlyMap<string, string>>>();
+
 /** the .modinfo section: what the module body declares, without running its init */
-export function probeModuleInfo(machine: Machine, src: ModuleSource): Map<string, string> {
-  // the body only declares things (its side effects live in init, which is not called),
-  // so building it against a module that is never linked in is safe
-  const mod = new Module(src.name);
-  src.instantiate(machine).setup({ kernel: machine.k, THIS_MODULE: mod });
-  return mod.info;
+export function probeModuleInfo(machine: Machine, src: ModuleSource): ReadonlyMap<string, string> {
+  let known = MODINFO.get(machine);
+  if (!known) MODINFO.set(machine, (known = new Map()));
+  let info = known.get(src);
+  if (!info) {
+    // the body only declares things (its side effects live in init, which is not called),
+    // so building it against a module that is never linked in is safe
+    const mod = new Module(src.name);
+    src.instantiate(machine).setup({ kernel: machine.k, THIS_MODULE: mod });
+    known.set(src, (info = mod.info));
+  }
+  return info;
 }

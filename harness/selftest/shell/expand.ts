@@ -11,6 +11,7 @@ import { BraceLimitError, expandBraces, MAX_BRACE_WORDS } from './brace.js';
 import { expandPathname, globMatch, globSource, hasGlob } from './glob.js';
 import type { VirtualFs } from './host.js';
 import { quoteEre } from './regex.js';
+import { stripTrailingNewlines } from './trailing_newlines.js';
 
 /** what expansion needs from the shell */
 export interface ExpandHost {
@@ -148,7 +149,7 @@ export class Expander {
           this.param(part, inDq, out);
           break;
         case 'cmdsub':
-          out.push({ text: this.h.commandSubst(part.body).replace(/\n+$/, ''), quoted: inDq });
+          out.push({ text: stripTrailingNewlines(this.h.commandSubst(part.body)), quoted: inDq });
           break;
         case 'arith':
           out.push({ text: String(this.h.arith(this.string(part.expr))), quoted: inDq });

@@ -52,7 +52,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 const PARSED = new Map<string, Script>();
 
-function parseOnce(source: string): Script {
+export function parseOnce(source: string): Script {
   let script = PARSED.get(source);
   if (!script) {
     script = parse(source);

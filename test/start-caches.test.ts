@@ -1,0 +1,75 @@
+// What the bundled CLI keeps between runs to start fast (bin/code_cache.js,
+// harness/selftest/suite_cache.ts): used while it fits, never trusted once it does not.
+import t from 'tap';
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../harness/cli.js';
+import { cacheEntryFile } from '../harness/selftest/suite_cache.js';
+
+const bin = join(ROOT, 'bin/klp-selftest.js');
+const cli = (...args: string[]) => execa(process.execPath, [bin, ...args], { cwd: ROOT, reject: false });
+const dir = mkdtempSync(join(tmpdir(), 'klp-selftest-caches-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+const suiteText = (title: string) => `kernel: mainline\ntests:\n  - title: ${title}\n    steps:\n      - log hello\n`;
+const entryOf = (file: string) => cacheEntryFile(join(ROOT, 'build/cache/suites'), file, false);
+
+t.test('a loaded suite is taken from the cache while its text is the same, and loaded anew once it changes', async (t) => {
+  const file = join(dir, 'cached.yaml');
+  writeFileSync(file, suiteText('first title'));
+  let r = await cli('list', file);
+  t.equal(r.exitCode, 0, r.stderr);
+  t.match(r.stdout, /first title/);
+  const entry = entryOf(file);
+  t.ok(existsSync(entry), 'the suite was cached');
+
+  // an entry that says something else than the file proves that the entry is what was used
+  const stored = JSON.parse(readFileSync(entry, 'utf8'));
+  stored.suites[0].tests[0].title = 'title from the cache';
+  writeFileSync(entry, JSON.stringify(stored));
+  r = await cli('list', file);
+  t.match(r.stdout, /title from the cache/, 'the entry was used');
+
+  writeFileSync(file, suiteText('second title'));
+  r = await cli('list', file);
+  t.match(r.stdout, /second title/, 'a changed text is loaded anew');
+  t.notMatch(r.stdout, /title from the cache/);
+
+  // another build's entry is never taken
+  const again = JSON.parse(readFileSync(entry, 'utf8'));
+  again.build = 'another build';
+  again.suites[0].tests[0].title = 'title of another build';
+  writeFileSync(entry, JSON.stringify(again));
+  r = await cli('list', file);
+  t.match(r.stdout, /second title/);
+
+  writeFileSync(entry, '{ not json');
+  r = await cli('list', file);
+  t.equal(r.exitCode, 0, 'an unreadable entry is as good as none');
+  t.match(r.stdout, /second title/);
+});
+
+t.test('a suite with a problem is never cached: its error comes back on every run', async (t) => {
+  const file = join(dir, 'broken.yaml');
+  writeFileSync(file, suiteText('fine'));
+  t.equal((await cli('list', file)).exitCode, 0);
+  writeFileSync(file, 'kernel: mainline\ntests:\n  - title: x\n    steps:\n      - nosuchhelper 1\n');
+  for (let i = 0; i < 2; i++) {
+    const r = await cli('list', file);
+    t.equal(r.exitCode, 2);
+    t.match(r.stderr, /broken\.yaml:5: test 'x', step 1 \(nosuchhelper 1\): unknown command/);
+  }
+});
+
+t.test('a code cache that V8 cannot use is replaced, and the command runs as without one', async (t) => {
+  const cache = join(ROOT, 'build/cache/models.v8');
+  writeFileSync(cache, 'not a code cache');
+  const r = await cli('models');
+  t.equal(r.exitCode, 0, r.stderr);
+  t.match(r.stdout, /mainline/);
+  t.not(readFileSync(cache, 'utf8'), 'not a code cache', 'a fresh cache was written');
+  const again = await cli('models');
+  t.equal(again.stdout, r.stdout, 'and the next run, which uses it, says the same');
+});
