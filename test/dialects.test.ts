@@ -4,6 +4,8 @@ import t from 'tap';
 import { findModel, allModels } from '../harness/models.js';
 import { SelftestSession } from '../harness/selftest/session.js';
 import { ShellExit } from '../harness/selftest/shell/host.js';
+import type { HelperKit } from '../harness/selftest/functions.js';
+import { statesApiHelpers } from '../harness/livepatch/models/states-api/dialect.js';
 
 function session(model: string): SelftestSession {
   const s = new SelftestSession(findModel(model)!);
@@ -28,6 +30,20 @@ t.test('a series helper exists only in its dialect', async (t) => {
   t.notOk(has('mainline', 'check_object_patched'));
   t.ok(has('v1-2025', 'check_object_patched') && has('poc-2023', 'check_object_patched'));
   t.notOk(has('shadow-gc-2022', 'read_module_param'));
+});
+
+t.test("the helpers both states postings share are one definition, in both their dialects", async (t) => {
+  // only the names are read here: the helpers are not called on this kit
+  const shared = Object.keys(statesApiHelpers({} as HelperKit));
+  t.same(shared, ['check_object_patched']);
+  for (const model of ['poc-2023', 'v1-2025']) {
+    const s = session(model);
+    s.startTest('object patched');
+    s.step('load_lp test_klp_livepatch');
+    t.equal(exitOf(s, 'check_object_patched test_klp_livepatch vmlinux 1'), 0, model);
+    t.equal(exitOf(s, 'check_object_patched test_klp_livepatch vmlinux 0'), 1, model);
+    t.match(s.stderr, /ERROR: Unexpected value in \/sys\/kernel\/livepatch\/test_klp_livepatch\/vmlinux\/patched: 0 vs\. 1/, model);
+  }
 });
 
 t.test("poc-2023's set_module_param writes, logs and waits for the value", async (t) => {

@@ -6,7 +6,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { collectSuites, isCI, main, ROOT } from '../harness/cli.js';
 import { findModel, modelAt, modelNames } from '../harness/models.js';
@@ -326,6 +326,26 @@ t.test('import writes the suite and its golden logs, and nothing over different 
   writeFileSync(yaml, 'kernel: mainline\n');
   t.throws(() => importCommand(root, join(REFERENCE, 'upstream-scripts', '6.12', 'test-syscall.sh'), {}, io), /exists with other content/);
   t.equal(readFileSync(yaml, 'utf8'), 'kernel: mainline\n');
+});
+
+t.test("import of a suite outside suites/ named like a shipped one is refused: its golden folder is the shipped suite's", NEEDS_REFERENCE, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'klp-selftest-import-owner-'));
+  let log = '';
+  const io = { out: (s: string) => void (log += s), err: (s: string) => void (log += s), colour: false };
+  const src = join(REFERENCE, 'upstream-scripts', '6.12', 'test-syscall.sh');
+  t.equal(importCommand(root, src, { version: '6.12' }, io), 0);
+  const shippedGoldens = readdirSync(join(root, 'expected', 'mainline', 'test-syscall'));
+  const elsewhere = join(mkdtempSync(join(tmpdir(), 'klp-selftest-import-out-')), 'test-syscall.yaml');
+  log = '';
+  t.throws(() => importCommand(root, src, { version: '6.12', out: elsewhere }, io), /golden folder expected\/mainline\/test-syscall belongs to .*suites\/mainline\/test-syscall\.yaml.*\(nothing written\)/);
+  t.notOk(existsSync(elsewhere), 'no suite written');
+  t.notMatch(log, /wrote:|unchanged:/);
+  t.same(readdirSync(join(root, 'expected', 'mainline', 'test-syscall')), shippedGoldens);
+  // under another name its goldens go where run of that suite looks for them
+  const renamed = join(dirname(elsewhere), 'test-syscall-mine.yaml');
+  t.equal(importCommand(root, src, { version: '6.12', out: renamed }, io), 0);
+  const suite = loadSuite(renamed, stepValidator);
+  t.ok(existsSync(goldenFile(root, suite, suite.tests[0])));
 });
 
 t.test('a check_result the run does not reach is expanded from the plain assignments before it', async (t) => {

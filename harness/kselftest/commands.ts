@@ -12,7 +12,7 @@ import { runnableVariants } from '../compare/variant.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { findModel, modelAt, modelNames, versionProblem, type KernelModelDefinition } from '../models.js';
-import { goldenFile, readGolden } from '../selftest/golden.js';
+import { checkGoldenOwners, GoldenError, goldenFile, readGolden } from '../selftest/golden.js';
 import { judge, KtapReporter } from '../selftest/report.js';
 import { parseSuite, SuiteError, type Suite } from '../selftest/suite.js';
 import { stepValidator } from '../selftest/validate.js';
@@ -127,7 +127,8 @@ function writeAll(files: PlannedFile[], io: CommandIo): void {
 
 /**
  * `import`: the suite (default suites/<model>/<script name>.yaml) and its golden logs
- * under expected/<model>/<suite name>/, where `run` of the suite looks for them.
+ * under expected/<model>/<suite name>/, where `run` of the suite looks for them; a suite
+ * outside suites/ named like a shipped one is refused, as run and update refuse it.
  */
 export function importCommand(root: string, file: string, opts: ScriptOptions & { out?: string }, io: CommandIo): number {
   const { model, version } = resolveModel(opts);
@@ -139,6 +140,13 @@ export function importCommand(root: string, file: string, opts: ScriptOptions & 
   const yaml = suiteYaml(imported, model, opts.version !== undefined ? version : undefined, basename(file));
   // the suite must load as any other, or nothing is written
   const suite = guard(() => parseSuite(out, yaml, stepValidator));
+  // its golden folder must be its own, as run and update of the suite will require
+  try {
+    checkGoldenOwners(root, [suite]);
+  } catch (e) {
+    if (e instanceof GoldenError) throw new CommandError(`${e.message} (nothing written)`);
+    throw e;
+  }
   const goldens = suite.tests.flatMap((t, i) => {
     const golden = imported.tests[i].golden;
     return golden === undefined ? [] : [{ path: goldenFile(root, suite, t), text: `${golden}\n` }];

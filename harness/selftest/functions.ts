@@ -70,6 +70,8 @@ export interface HelperKit {
   setRet(io: CommandIO, value: string): string;
   check_sysfs_value(mod: string, rel_path: string, expected_value: string, io: CommandIO): void;
   disable_lp_nowait(mod: string, io: CommandIO): void;
+  /** `log "% echo $val > $path"; echo "$val" > $path`: how every helper that sets a value words it */
+  echo_logged(path: string, value: string, io: CommandIO): void;
 }
 
 export function loopUntil(ctx: HelperContext, cond: () => boolean): boolean {
@@ -149,9 +151,13 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     if (!loopUntil(ctx, () => !ctx.exists(`${SYSFS_MODULE_DIR}/${mod}`))) die(ctx, io, `failed to unload module ${mod} (${SYSFS_MODULE_DIR})`);
   }
 
+  function echo_logged(path: string, value: string, io: CommandIO): void {
+    ctx.log(`% echo ${value} > ${path}`);
+    ctx.write(path, value, io);
+  }
+
   function disable_lp_nowait(mod: string, io: CommandIO): void {
-    ctx.log(`% echo 0 > ${SYSFS_KLP_DIR}/${mod}/enabled`);
-    ctx.write(`${SYSFS_KLP_DIR}/${mod}/enabled`, '0', io);
+    echo_logged(`${SYSFS_KLP_DIR}/${mod}/enabled`, '0', io);
   }
 
   function check_sysfs_value(mod: string, rel_path: string, expected_value: string, io: CommandIO): void {
@@ -168,6 +174,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     setRet,
     check_sysfs_value,
     disable_lp_nowait,
+    echo_logged,
   };
 
   function cleanup_tracing(io: CommandIO): void {
@@ -254,8 +261,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
     set_pre_patch_ret: ([mod, ret], io) => {
       need([mod, ret], 2, 'set_pre_patch_ret MODULE VALUE', io);
       const path = `/sys/module/${mod}/parameters/pre_patch_ret`;
-      ctx.log(`% echo ${ret} > ${path}`);
-      ctx.write(path, ret, io);
+      echo_logged(path, ret, io);
       if (!loopUntil(ctx, () => ctx.read(path)?.replace(/\n+$/, '') === ret))
         die(ctx, io, `failed to set pre_patch_ret parameter for ${mod} module`);
       return 0;
