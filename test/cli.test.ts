@@ -128,6 +128,18 @@ t.test('a suite outside suites/ cannot use a shipped suite\'s golden files', asy
   }
 });
 
+t.test('a comparison suite keeps its golden files in expected/compare/<model>/: orphans there are reported, and the folder is its own', async (t) => {
+  const orphan = join(ROOT, 'expected/compare/mainline/callbacks/99-a-test-that-went.log');
+  t.teardown(() => rmSync(orphan, { force: true }));
+  writeFileSync(orphan, 'livepatch: gone\n');
+  let r = run(['run', join(ROOT, 'suites/compare/callbacks.yaml')]);
+  t.match(r.out, /orphan golden file .*expected\/compare\/mainline\/callbacks\/99-a-test-that-went\.log: no test of .*callbacks\.yaml writes it/);
+  const p = suite('callbacks.yaml', 'kernel: mainline\ncompare: true\ntests:\n  - title: target module before livepatch\n    steps:\n      - load_mod test_klp_callbacks_mod\n');
+  r = run(['run', p]);
+  t.equal(r.status, 2);
+  t.match(r.err, /its golden folder expected\/compare\/mainline\/callbacks belongs to suites\/compare\/callbacks\.yaml/);
+});
+
 t.test('a mismatch prints the diff as check_result does, names the golden file and how to update it', async (t) => {
   const name = `mismatch-${process.pid}`;
   const golden = join(ROOT, 'expected/mainline', name);

@@ -25,8 +25,15 @@ export function goldenFile(root: string, suite: Suite, test: SuiteTest): string 
   return path;
 }
 
+/** the folder goldenPath() puts a suite's files in: expected/<model>/ or a comparison's expected/compare/<model>/ */
 export function goldenDir(root: string, suite: Suite): string {
-  return resolve(root, 'expected', suite.model.name, suite.name);
+  return resolve(root, 'expected', suite.goldenGroup ?? suite.model.name, suite.name);
+}
+
+/** the shipped suite that owns a golden folder: suites/<model>/, or suites/compare/ for a comparison */
+function shippedOwner(root: string, suite: Suite): string {
+  const folder = suite.goldenGroup ? suite.goldenGroup.split('/')[0] : suite.model.name;
+  return resolve(root, 'suites', folder, `${suite.name}.yaml`);
 }
 
 /**
@@ -37,7 +44,7 @@ export function checkGoldenOwners(root: string, suites: Suite[]): void {
   const seen = new Map<string, string>();
   for (const suite of suites) {
     const dir = goldenDir(root, suite);
-    const owner = resolve(root, 'suites', suite.model.name, `${suite.name}.yaml`);
+    const owner = shippedOwner(root, suite);
     const file = resolve(suite.file);
     const show = relative(root, dir);
     if (existsSync(owner) && file !== owner)
