@@ -17,6 +17,7 @@ import { loadSuite } from '../harness/selftest/suite.js';
 import { stepValidator } from '../harness/selftest/validate.js';
 import { allModels, findModel, type KernelModelDefinition } from '../harness/models.js';
 import { defineModule, type ModuleSource } from '../harness/module_api.js';
+import { defineShadowGcModule } from '../harness/livepatch/models/shadow-gc-2022/api.js';
 import type { KlpPolicy } from '../harness/livepatch/model.js';
 import type { Klp } from '../harness/livepatch/klp.js';
 import { klp_unpatch_objects } from '../harness/livepatch/patch.js';
@@ -174,6 +175,30 @@ t.test('each invariant catches a broken module or policy and shrinks it to at mo
     'deterministic',
     true,
   );
+});
+
+t.test('shadow-gc-2022: a shadow variable of no registered type is caught while its livepatch is still loaded', async (t) => {
+  const gc = findModel('shadow-gc-2022')!;
+  // allocates with a type it never registers (the posted alloc allows it), frees on exit
+  const type = { id: 0x4242 };
+  const untyped = defineShadowGcModule('test_klp_untyped', ({ THIS_MODULE, func, seq_printf, klp_enable_patch, shadow_gc, kernel, module_init, module_exit, MODULE_LICENSE, MODULE_INFO }) => {
+    const show = func('untyped_cmdline_proc_show', (m: SeqFile) => (seq_printf(m, `${THIS_MODULE.name}: patched\n`), 0));
+    const patch: klp_patch = { mod: THIS_MODULE, objs: [{ funcs: [{ old_name: 'cmdline_proc_show', new_func: show }, {}] }, {}] };
+    module_init(() => {
+      const ret = klp_enable_patch(patch);
+      if (!ret) shadow_gc.klp_shadow_alloc(kernel, type, 8, null);
+      return ret;
+    });
+    module_exit(() => shadow_gc.klp_shadow_free(kernel, type));
+    MODULE_LICENSE('GPL');
+    MODULE_INFO('livepatch', 'Y');
+  });
+  const model: KernelModelDefinition = { ...gc, name: 'broken-shadow-gc', modules: new Map([['test_klp_untyped', untyped]]), releases: undefined };
+  const r = runScenario(model, ['load_lp test_klp_untyped']);
+  const v = r.violations.find((x) => x.invariant === 'shadow-lifetime');
+  t.ok(v, 'caught at the load, with the livepatch that frees it on exit still loaded');
+  t.match(v?.message ?? '', /1 shadow variable\(s\) \(id 0x4242\) of no registered type: nothing will collect them/);
+  catchIt(t, model, 'shadow-lifetime');
 });
 
 t.test('a fixed-seed campaign over each shipped model breaks no invariant (known hazards aside)', async (t) => {

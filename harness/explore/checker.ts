@@ -278,6 +278,14 @@ export class InvariantChecker implements KlpObserver {
     const { klp, k } = this.session.machine;
     const vars = klp.shadow.vars;
     if (!vars.length) return;
+    // shadow-gc-2022: a type's registration owns its variables, and its last unregister collects them
+    const registered = klp.policy.klp_shadow_type_registered?.bind(klp.policy);
+    const untyped = registered ? vars.filter((v) => !registered(v.id)) : [];
+    if (untyped.length) {
+      const ids = [...new Set(untyped.map((v) => `0x${v.id.toString(16)}`))].join(', ');
+      this.report('shadow-lifetime', `${untyped.length} shadow variable(s) (id ${ids}) of no registered type: nothing will collect them`);
+      return;
+    }
     const owners = klp.klp_patches.length + k.modules.modules.filter((m) => this.isLivepatchModule(m.name)).length;
     if (!atEnd && owners) {
       // the states proposals: a state-bound variable lives while a patch carries its state

@@ -14,7 +14,7 @@ export const INVARIANTS = {
   'state-lifecycle':
     "a state's introducing callback (pre_patch/setup) runs once, when the first patch with its id arrives, its removing one (post_unpatch/release) when the last goes; a state that blocks disable is never released once enabled; newer patches never lower a state's version",
   'shadow-lifetime':
-    'when no livepatch remains (no patch on klp_patches, no livepatch module loaded), no shadow variable does; in the states proposals, a state-bound one goes with the last patch carrying its state; none is left at the end',
+    'when no livepatch remains (no patch on klp_patches, no livepatch module loaded), no shadow variable does; in the states proposals, a state-bound one goes with the last patch carrying its state; in shadow-gc-2022, one exists only while a type of its id is registered (the last unregister collects it); none is left at the end',
   'transition-completes':
     'once no task sleeps in a function of the transition, the transition completes within 3 s of virtual time',
   'modules-clean':

@@ -19,6 +19,12 @@ export interface KlpModel {
 }
 
 export interface KlpPolicy {
+  /**
+   * shadow.c's list of registered shadow variable types (shadow-gc-2022): is a type of this
+   * id registered? Its variables are owned while one is, and collected when the last goes;
+   * the explorer's shadow-lifetime asks. Absent: the model registers no types.
+   */
+  klp_shadow_type_registered?(id: number): boolean;
   /** klp_is_patch_compatible(), replacing mainline's rule: may this patch join the installed ones? */
   klp_is_patch_compatible?(patch: klp_patch): boolean;
 

@@ -83,6 +83,10 @@ export class ShadowGcPolicy implements KlpPolicy {
     }
   }
 
+  klp_shadow_type_registered(id: number): boolean {
+    return this.registrations.some((r) => r.id === id);
+  }
+
   klp_shadow_get(obj: object, t: klp_shadow_type): ShadowData | null {
     if (!t.registered) {
       this.pr_err(`Trying to get shadow variable of non-registered type: ${t.id}\n`);
