@@ -86,7 +86,7 @@ const ratio = (x: number, goal: number) => `${(x / nodeStart).toFixed(2)}x node 
 console.log(`node -e 0                          ${ms(nodeStart)}`);
 console.log(`klp-selftest run (whole process)   ${ms(cli)}   ${ratio(cli, 3)}`);
 console.log(`klp-selftest --version             ${ms(version)}   ${ratio(version, 1.5)}`);
-console.log(`klp-selftest run, first after build ${ms(firstRun)}   (once: no code cache, no cached suites)`);
+console.log(`run, first after a build          ${ms(firstRun)}   (once: no code cache, no cached suites)`);
 
 // the explorer: steps per second on one core (walks without the deterministic replay, and
 // with it), and scenarios per second with two worker threads through the CLI
