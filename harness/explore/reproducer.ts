@@ -4,7 +4,8 @@
  * Written to a temporary file renamed into place, so an interrupted write leaves nothing
  * half-written.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeWhole } from '../write_whole.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { InvariantName, Violation } from './invariants.js';
@@ -45,8 +46,6 @@ export function reproducerText(r: Reproducer): string {
 export function writeReproducer(dir: string, r: Reproducer): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, reproducerName(r));
-  const tmp = `${file}.new`;
-  writeFileSync(tmp, reproducerText(r));
-  renameSync(tmp, file);
+  writeWhole(file, reproducerText(r));
   return file;
 }

@@ -49,16 +49,13 @@ export function filterNewLines(dmesg: string, savedLines: number, filter: LogFil
 
 function applyFilter(lines: string[], filter: LogFilter): string {
   // the pipeline's stages in one pass: every test filters the whole log since its start
-  let out = '';
-  let first = true;
+  const kept: string[] = [];
   for (const l of lines) {
     if (!filter.keep.some((k) => l.includes(k)) || filter.drop.test(l)) continue;
-    const line = l.replace(/^\[[ 0-9.]*\] /, '').replace(/^\[[ ]*[CT][0-9]*\] /, '');
-    out = first ? line : `${out}\n${line}`;
-    first = false;
+    kept.push(l.replace(/^\[[ 0-9.]*\] /, '').replace(/^\[[ ]*[CT][0-9]*\] /, ''));
   }
   // $(...) drops trailing newlines
-  return stripTrailingNewlines(out);
+  return stripTrailingNewlines(kept.join('\n'));
 }
 
 /** GNU diff -p: the last line before the hunk that starts like a C function, cut at 40 */

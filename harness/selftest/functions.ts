@@ -262,7 +262,7 @@ export function selftestFunctions(ctx: HelperContext): Record<string, CommandImp
       need([mod, ret], 2, 'set_pre_patch_ret MODULE VALUE', io);
       const path = `/sys/module/${mod}/parameters/pre_patch_ret`;
       echo_logged(path, ret, io);
-      if (!loopUntil(ctx, () => ctx.read(path)?.replace(/\n+$/, '') === ret))
+      if (!loopUntil(ctx, () => stripTrailingNewlines(ctx.read(path) ?? '') === ret))
         die(ctx, io, `failed to set pre_patch_ret parameter for ${mod} module`);
       return 0;
     },

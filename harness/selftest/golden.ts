@@ -7,7 +7,8 @@
  * is one. Writes go to a temporary file renamed over the golden one, so an interrupted
  * update leaves each file either as it was or complete.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeWhole } from '../write_whole.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { goldenPath, type Suite, type SuiteTest } from './suite.js';
 
@@ -90,15 +91,13 @@ export function checkWritable(path: string): void {
   }
 }
 
-/** write atomically: a temporary file beside the golden one, renamed over it */
+/** write atomically: a reader sees the old golden file or the new one */
 export function writeGolden(path: string, log: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = path + TEMP_SUFFIX;
   try {
-    writeFileSync(tmp, log + '\n');
-    renameSync(tmp, path);
+    // the temporary file's suffix is what staleTemporaries() looks for
+    writeWhole(path, log + '\n', path + TEMP_SUFFIX);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new GoldenError(`${path}: cannot write golden file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }

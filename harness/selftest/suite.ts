@@ -108,14 +108,17 @@ export function suiteNameOf(file: string): string {
 
 export type StepValidator = (source: string) => string | undefined;
 
-export function loadSuite(file: string, validateStep?: (model: KernelModelDefinition) => StepValidator): Suite {
-  let text: string;
+/** a suite file's text; a file that cannot be read is a SuiteError naming it */
+export function readSuiteText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     throw new SuiteError(file, undefined, `cannot read suite: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return parseSuite(file, text, validateStep);
+}
+
+export function loadSuite(file: string, validateStep?: (model: KernelModelDefinition) => StepValidator): Suite {
+  return parseSuite(file, readSuiteText(file), validateStep);
 }
 
 /**

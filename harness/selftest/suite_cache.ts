@@ -11,11 +11,12 @@
  * Entries are written through a temporary file and a rename; one that cannot be read,
  * written or parsed is as good as none.
  */
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeWhole } from '../write_whole.js';
 import { resolve } from 'node:path';
 import { runnableVariants } from '../compare/variant.js';
 import { findModel, modelAt } from '../models.js';
-import { parseSuite, SuiteError, suiteNameOf, type StepValidator, type Suite } from './suite.js';
+import { parseSuite, readSuiteText, suiteNameOf, type StepValidator, type Suite } from './suite.js';
 import type { KernelModelDefinition } from '../models.js';
 
 declare const KLP_BUILD_ID: string | undefined;
@@ -83,12 +84,7 @@ export function loadSuitesCached(
   validateStep: (model: KernelModelDefinition) => StepValidator,
   variants: boolean,
 ): Suite[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new SuiteError(file, undefined, `cannot read suite: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const text = readSuiteText(file);
   const load = () => {
     const suite = parseSuite(file, text, validateStep);
     return variants ? runnableVariants(suite) : [suite];
@@ -107,17 +103,11 @@ export function loadSuitesCached(
   }
   const suites = load();
   const entry: Entry = { build: BUILD_ID, path, text, suites: suites.map(store) };
-  const tmp = `${entryFile}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, entryFile);
+    writeWhole(entryFile, JSON.stringify(entry));
   } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
+    // a cache is an optimisation: without the entry the next run loads the suite again
   }
   return suites;
 }

@@ -2,7 +2,8 @@
  * Writing timelines: `trace PATH --timeline DIR` (one SVG per test) and
  * `compare --timeline DIR` (per test, the models' pictures stacked in one SVG).
  */
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { writeWhole } from '../write_whole.js';
 import { join } from 'node:path';
 import { runSuite, type SuiteRun } from '../selftest/runner.js';
 import { slugify, type Suite } from '../selftest/suite.js';
@@ -19,13 +20,6 @@ export function prepareDir(dir: string): void {
     throw new TimelineDirError(`${dir}: cannot create the timeline directory: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   if (!statSync(dir).isDirectory()) throw new TimelineDirError(`${dir}: not a directory`);
-}
-
-/** write whole files only: a reader never sees half a picture */
-function writeWhole(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 export function fileName(index: number, title: string): string {

@@ -6,6 +6,7 @@ import type { FunctionsDialect } from '../../../selftest/dialect.js';
 import { SYSFS_MODULE_DIR } from '../../../selftest/functions.js';
 import { statesApiHelpers } from '../states-api/dialect.js';
 import { FUNCTIONS_SH_V6_7 } from '../mainline/dialect.js';
+import { stripTrailingNewlines } from '../../../selftest/shell/trailing_newlines.js';
 
 export const dialect: FunctionsDialect = {
   ...FUNCTIONS_SH_V6_7,
@@ -20,7 +21,7 @@ export const dialect: FunctionsDialect = {
         const path = `${SYSFS_MODULE_DIR}/${mod}/parameters/${param}`;
         ctx.log(`% cat ${path}`);
         const r = ctx.read(path);
-        const ret = setRet(io, (r ?? `cat: ${path}: No such file or directory`).replace(/\n+$/, ''));
+        const ret = setRet(io, stripTrailingNewlines(r ?? `cat: ${path}: No such file or directory`));
         if (ret !== '') die(io, ret);
         return 0;
       },
@@ -28,7 +29,7 @@ export const dialect: FunctionsDialect = {
         need([mod, param, val], 3, 'set_module_param MODULE PARAM VALUE', io);
         const path = `${SYSFS_MODULE_DIR}/${mod}/parameters/${param}`;
         echo_logged(path, val, io);
-        if (!loopUntil(() => ctx.read(path)?.replace(/\n+$/, '') === val))
+        if (!loopUntil(() => stripTrailingNewlines(ctx.read(path) ?? '') === val))
           die(io, `failed to set parameter ${param} for ${mod} module to the value ${val}`);
         return 0;
       },

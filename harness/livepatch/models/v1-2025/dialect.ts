@@ -6,6 +6,7 @@ import type { FunctionsDialect } from '../../../selftest/dialect.js';
 import { SYSFS_MODULE_DIR } from '../../../selftest/functions.js';
 import { statesApiHelpers } from '../states-api/dialect.js';
 import { FUNCTIONS_SH_V6_12 } from '../mainline/dialect.js';
+import { stripTrailingNewlines } from '../../../selftest/shell/trailing_newlines.js';
 
 export const dialect: FunctionsDialect = {
   ...FUNCTIONS_SH_V6_12,
@@ -25,7 +26,7 @@ export const dialect: FunctionsDialect = {
         const path = `${SYSFS_MODULE_DIR}/${mod}/parameters/${param}`;
         ctx.log(`% cat ${path}`);
         const r = ctx.read(path);
-        const val = (r ?? `cat: ${path}: No such file or directory`).replace(/\n+$/, '');
+        const val = stripTrailingNewlines(r ?? `cat: ${path}: No such file or directory`);
         // upstream logs $ret here, the global left by the last load or unload, not $val
         if (val !== '') ctx.log(`${mod}:${param}: ${io.shell.getVar('ret') ?? ''}`);
         return 0;
