@@ -30,7 +30,8 @@ const MAX_FORKS = 2;
 const FORK = './test_klp-call_getpid &';
 
 const loaded = (s: SelftestSession, mod: string) => s.machine.k.modules.find(mod) !== undefined;
-const exists = (s: SelftestSession, path: string) => s.fs.stat(path) !== undefined;
+// the kernel's tree, not a stat(2) of the shell: asking must not change the machine
+const exists = (s: SelftestSession, path: string) => s.machine.k.vfs.lookup(path) !== undefined;
 const forks = (s: SelftestSession) => s.machine.k.tasks.normalTasks().filter((t) => t.comm === 'test_klp-call_').length;
 
 export function deriveActions(model: KernelModelDefinition, version: [number, number] = model.versions[1]): Action[] {

@@ -3,13 +3,15 @@
  * more after cleaning up what can be cleaned. Used by the explorer for each scenario and by
  * `run --invariants` for any suite.
  *
- * Nothing here changes what the machine does: sysfs is read (its show functions have no
- * side effects), no pending work is run and no time passes, so a suite's log is the same
+ * Nothing here changes what the machine does: sysfs is read from the kernel's tree (its
+ * show functions have no side effects, and no system call is made), no pending work is run
+ * and no time passes, so a suite's log is the same
  * with and without the checks. Only cleanup() acts, after the last log was taken.
  */
 import { NSEC_PER_SEC } from '../kernel/clock.js';
 import { KLP_TRANSITION_PATCHED } from '../kernel/sched.js';
 import type { KFunc } from '../kernel/kallsyms.js';
+import type { Node } from '../kernel/vfs.js';
 import type { KlpObserver, ObjectCallback } from '../livepatch/klp.js';
 import { klp_for_each_func, klp_for_each_object, klp_for_each_state, klp_object_name, type klp_object, type klp_patch, type klp_state } from '../livepatch/livepatch.js';
 import { probeModuleInfo } from '../userspace/kmod.js';
@@ -23,6 +25,7 @@ const TRANSITION_BOUND_NS = 3 * NSEC_PER_SEC;
 /** cleanup waits at most this long for one transition (a blocked one is forced) */
 const CLEANUP_WAIT_S = 30;
 const SYSFS = '/sys/kernel/livepatch';
+const NONE: readonly never[] = [];
 
 /** where a patch and object stand in the callback protocol */
 type CallbackState = 'closed' | 'pre_patched' | 'patched' | 'unpatching';
@@ -171,9 +174,10 @@ export class InvariantChecker implements KlpObserver {
       const patch = klp.klp_patches[i];
       const visible = patch === klp.klp_transition_patch ? state === KLP_TRANSITION_PATCHED : !!patch.enabled;
       if (!visible) continue;
-      // not the core's patched flags: what the patch promises, whatever the ops stack says
-      for (const obj of klp_for_each_object(patch)) {
-        for (const func of klp_for_each_func(obj)) {
+      // not the core's patched flags: what the patch promises, whatever the ops stack says;
+      // the lists are read in place (this runs at every call of every function)
+      for (const obj of patch.obj_list ?? NONE) {
+        for (const func of obj.func_list ?? NONE) {
           if (func.old_func !== old_func) continue;
           return func.nop || !func.new_func ? old_func : func.new_func;
         }
@@ -198,38 +202,49 @@ export class InvariantChecker implements KlpObserver {
     this.checkTransition();
   }
 
-  private read(path: string): string | undefined {
-    const r = this.session.fs.readFile(path);
+  /**
+   * A sysfs file as a read would show it, taken from the kernel's tree without a system
+   * call: the shell's reads run pending work and pass the shell's task through
+   * exit_to_user_mode(), which a check must not do. `dir` is a directory already looked up.
+   */
+  private show(dir: Node | undefined, name: string): string | undefined {
+    const node = dir?.kind === 'dir' ? dir.children.get(name) : undefined;
+    if (node?.kind !== 'file' || !node.show) return undefined;
+    const r = node.show();
     return typeof r === 'string' ? r.trim() : undefined;
   }
 
   private checkSysfs(): void {
     const { klp, k } = this.session.machine;
+    const vfs = k.vfs;
+    const sysfs = vfs.lookup(SYSFS);
     klp.klp_patches.forEach((patch, i) => {
-      const dir = `${SYSFS}/${patch.mod.name}`;
-      const expect: Array<[string, string]> = [
-        ['enabled', patch.enabled ? '1' : '0'],
-        ['transition', patch === klp.klp_transition_patch ? '1' : '0'],
-        ['replace', klp_atomic_replace(klp, patch) ? '1' : '0'],
-        ['stack_order', String(i + 1)],
-      ];
-      for (const [attr, want] of expect) {
-        const path = `${dir}/${attr}`;
-        if (attr !== 'enabled' && attr !== 'transition' && !this.session.fs.stat(path)) continue;
-        const got = this.read(path);
-        if (got !== want) this.report('sysfs-truth', `${path} reads ${got ?? '(missing)'}, the core holds ${want}`);
-      }
-      for (const obj of klp_for_each_object(patch)) {
+      const name = patch.mod.name;
+      const dir = sysfs?.kind === 'dir' ? sysfs.children.get(name) : undefined;
+      const attr = (file: string, want: string, always: boolean) => {
+        // replace and stack_order appeared in later releases than enabled and transition
+        if (!always && (dir?.kind !== 'dir' || !dir.children.has(file))) return;
+        const got = this.show(dir, file);
+        if (got !== want) this.report('sysfs-truth', `${SYSFS}/${name}/${file} reads ${got ?? '(missing)'}, the core holds ${want}`);
+      };
+      attr('enabled', patch.enabled ? '1' : '0', true);
+      attr('transition', patch === klp.klp_transition_patch ? '1' : '0', true);
+      attr('replace', klp_atomic_replace(klp, patch) ? '1' : '0', false);
+      attr('stack_order', String(i + 1), false);
+      for (const obj of patch.obj_list ?? NONE) {
         // <object>/patched appeared in 6.1
-        if (!obj.kobj_path || !this.session.fs.stat(`${obj.kobj_path}/patched`)) continue;
-        const got = this.read(`${obj.kobj_path}/patched`);
+        if (!obj.kobj_path) continue;
+        const objdir = vfs.lookup(obj.kobj_path);
+        if (objdir?.kind !== 'dir' || !objdir.children.has('patched')) continue;
+        const got = this.show(objdir, 'patched');
         const want = obj.patched ? '1' : '0';
         if (got !== want) this.report('sysfs-truth', `${obj.kobj_path}/patched reads ${got ?? '(missing)'}, the core holds ${want}`);
       }
     });
     // a directory whose patch left klp_patches lives on until the free work runs; the
     // module cannot go before that, so it is still loaded
-    for (const name of this.session.fs.readdir(SYSFS) ?? []) {
+    if (sysfs?.kind !== 'dir') return;
+    for (const name of sysfs.children.keys()) {
       if (klp.klp_patches.some((p) => p.mod.name === name)) continue;
       if (!k.modules.find(name)) this.report('sysfs-truth', `${SYSFS}/${name} exists, but no patch or module of that name does`);
     }
@@ -371,7 +386,7 @@ export class InvariantChecker implements KlpObserver {
     for (const mod of [...m.k.modules.modules]) {
       for (const [param, values] of Object.entries(m.model.modules.get(mod.name)?.explore?.write ?? {})) {
         const path = `/sys/module/${mod.name}/parameters/${param}`;
-        if (this.session.fs.stat(path)) this.run(`echo ${values[0]} > ${path}`);
+        if (m.k.vfs.lookup(path)) this.run(`echo ${values[0]} > ${path}`);
       }
     }
     this.waitForTransition();
@@ -422,7 +437,7 @@ export class InvariantChecker implements KlpObserver {
       const now = m.k.modules.find(name)?.refcnt;
       if (now !== refcnt) this.report('modules-clean', `after cleanup, ${name} has refcount ${now ?? '(gone)'}, at boot ${refcnt}`);
     }
-    const dirs = (this.session.fs.readdir(SYSFS) ?? []).filter((d) => !kept.has(d));
+    const dirs = (m.k.vfs.readdir(SYSFS) ?? []).filter((d) => !kept.has(d));
     if (dirs.length) this.report('modules-clean', `after cleanup, ${SYSFS} holds ${dirs.join(', ')}`);
   }
 }

@@ -29,7 +29,7 @@ export function kobject_add(k: Kernel, parent: string, name: string, attrs: Kobj
     }
     return dir;
   }
-  for (const a of attrs) k.vfs.createFile(`${path}/${a.name}`, a.mode, a.show, a.store);
+  for (const a of attrs) k.vfs.addFile(dir, a.name, a.mode, a.show, a.store);
   return path;
 }
 

@@ -231,19 +231,21 @@ export class ModuleLoader {
   private mod_sysfs_setup(mod: Module): void {
     const vfs = this.k.vfs;
     const dir = `/sys/module/${mod.name}`;
-    vfs.mkdirs(dir);
-    vfs.createFile(`${dir}/refcnt`, 0o444, () => `${mod.refcnt}\n`);
-    vfs.createFile(`${dir}/initstate`, 0o444, () => {
+    const sysdir = vfs.mkdirs(dir);
+    vfs.addFile(sysdir, 'refcnt', 0o444, () => `${mod.refcnt}\n`);
+    vfs.addFile(sysdir, 'initstate', 0o444, () => {
       const s = { [ModuleState.MODULE_STATE_LIVE]: 'live', [ModuleState.MODULE_STATE_COMING]: 'coming', [ModuleState.MODULE_STATE_GOING]: 'going', [ModuleState.MODULE_STATE_UNFORMED]: 'unformed' };
       return `${s[mod.state]}\n`;
     });
-    vfs.createFile(`${dir}/taint`, 0o444, () => `${ModuleLoader.flags(mod).slice(1, -1).replace(/[+-]/, '')}\n`);
+    vfs.addFile(sysdir, 'taint', 0o444, () => `${ModuleLoader.flags(mod).slice(1, -1).replace(/[+-]/, '')}\n`);
     const visible = mod.params.filter((p) => p.perm !== 0);
-    if (visible.length) vfs.mkdirs(`${dir}/parameters`);
+    if (!visible.length) return;
+    const params = vfs.mkdirs(`${dir}/parameters`);
     for (const p of visible) {
       const writable = (p.perm & 0o222) !== 0;
-      vfs.createFile(
-        `${dir}/parameters/${p.name}`,
+      vfs.addFile(
+        params,
+        p.name,
         p.perm,
         (p.perm & 0o444) !== 0 ? () => p.get() : undefined,
         writable

@@ -44,6 +44,17 @@ export class Scheduler {
     return t;
   }
 
+  /**
+   * mod_timer() on a timer that has fired: the same timer, armed again `delayNs` from now
+   * (a periodic timer re-arms itself from its own function without allocating)
+   */
+  rearm(t: Timer, delayNs: number): void {
+    t.expires = this.clock.now() + delayNs;
+    t.seq = this.seq++;
+    t.cancelled = false;
+    this.timers.push(t);
+  }
+
   private advancingNow = false;
 
   /** inside a timer or a work item run by advance(): time cannot pass */
@@ -83,7 +94,9 @@ export class Scheduler {
       }
       if (live !== timers.length) timers.length = live;
       if (!next) break;
-      timers.splice(at, 1);
+      // the order of the array means nothing (expiry and seq decide): the last fills the gap
+      const last = timers.pop()!;
+      if (at < timers.length) timers[at] = last;
       this.clock.set(Math.max(this.clock.now(), next.expires));
       next.fn();
       this.runPending();

@@ -105,11 +105,18 @@ export class Vfs {
   /** create a file in an existing directory (sysfs_create_file); replaces nothing */
   createFile(path: string, mode: number, show?: ShowFn, store?: StoreFn): number {
     const parts = split(path);
-    const name = parts[parts.length - 1];
     const parent = this.walk(parts, parts.length - 1);
     if (!parent || parent.kind !== 'dir') return -ENOENT;
-    if (parent.children.has(name)) return -EEXIST;
-    parent.children.set(name, { kind: 'file', mode, show, store });
+    return this.addFile(parent, parts[parts.length - 1], mode, show, store);
+  }
+
+  /**
+   * createFile() in a directory already in hand: a kobject's attributes go into the
+   * directory just made, without looking its path up again for each
+   */
+  addFile(dir: DirNode, name: string, mode: number, show?: ShowFn, store?: StoreFn): number {
+    if (dir.children.has(name)) return -EEXIST;
+    dir.children.set(name, { kind: 'file', mode, show, store });
     return 0;
   }
 

@@ -22,16 +22,18 @@ function call_getpid(machine: Machine, _argv: string[], parent: Task): Program {
   const task = k.tasks.spawn('test_klp-call_getpid'.slice(0, 15), { parent });
   // it spins on the last CPU, away from the shell
   task.runningOnCpu = k.config.nrCpus - 1;
-  let timer: { cancelled: boolean } | undefined;
+  // one call, made every period for as long as the task lives: built once, re-armed in place
+  const getpid = () => k.call(vmlinux.sys_getpid);
+  const enter = () => k.syscall(getpid);
   const tick = () => {
-    k.tasks.runAs(task, () => k.syscall(() => k.call(vmlinux.sys_getpid)));
-    timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick);
+    k.tasks.runAs(task, enter);
+    k.sched.rearm(timer, SYSCALL_PERIOD_NS);
   };
-  timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick);
+  const timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick);
   return {
     task,
     kill() {
-      if (timer) timer.cancelled = true;
+      timer.cancelled = true;
       task.runningOnCpu = undefined;
       k.tasks.exit(task);
     },
