@@ -78,6 +78,19 @@ export class Ftrace {
    */
   onCall: ((fn: KFunc, ran: KFunc) => void) | null = null;
 
+  /** the observer's answer to: would a call of `fn`, running `fn` itself, tell you anything now? */
+  onCallWatches: ((fn: KFunc) => boolean) | null = null;
+
+  /**
+   * Would a call of `fn` now run `fn` itself, seen by no ops and by no observer that could
+   * object? Such a call changes nothing (the periodic callers of programs.ts ask, so that
+   * time can pass over their calls: timer.ts).
+   */
+  callIsInert(fn: KFunc): boolean {
+    if (this.ftraceEnabled) for (const o of this.ops) if (o.filter.has(fn)) return false;
+    return !this.onCall || this.onCallWatches?.(fn) === false;
+  }
+
   private dispatch(fn: KFunc): KFunc {
     if (!this.ftraceEnabled) return fn;
     let target = fn;

@@ -216,7 +216,9 @@ export class Kernel {
     try {
       return fn();
     } finally {
-      if (!this.current.kthread) this.klp_update_patch_state?.(this.current);
+      // exit_to_user_mode_loop() calls klp_update_patch_state() for _TIF_PATCH_PENDING only
+      const task = this.current;
+      if (!task.kthread && task.patch_pending) this.klp_update_patch_state?.(task);
     }
   }
 

@@ -10,6 +10,11 @@ export interface Timer {
   seq: number;
   fn: () => void;
   cancelled: boolean;
+  /**
+   * A periodic timer that re-arms itself every `period` ns, and can tell when a firing
+   * would change nothing (`inert`): then advance() passes over its firings (below).
+   */
+  periodic?: { period: number; inert: () => boolean };
 }
 
 /** what sleeping kernel code yields: msleep() and friends */
@@ -38,8 +43,8 @@ export class Scheduler {
     return next;
   }
 
-  addTimer(delayNs: number, fn: () => void): Timer {
-    const t: Timer = { expires: this.clock.now() + delayNs, seq: this.seq++, fn, cancelled: false };
+  addTimer(delayNs: number, fn: () => void, periodic?: Timer['periodic']): Timer {
+    const t: Timer = { expires: this.clock.now() + delayNs, seq: this.seq++, fn, cancelled: false, periodic };
     this.timers.push(t);
     return t;
   }
@@ -94,6 +99,7 @@ export class Scheduler {
       }
       if (live !== timers.length) timers.length = live;
       if (!next) break;
+      if (next.periodic?.inert() && this.passOver(next, target)) continue;
       // the order of the array means nothing (expiry and seq decide): the last fills the gap
       const last = timers.pop()!;
       if (at < timers.length) timers[at] = last;
@@ -102,5 +108,32 @@ export class Scheduler {
       this.runPending();
     }
     this.clock.set(target);
+  }
+
+  /**
+   * Like a tickless kernel that does not wake an idle CPU to do nothing: an inert periodic
+   * timer's firings are passed over up to the first one that could see a change. Only a
+   * timer that is not inert (or the work it queues, or the next step, after `target`) can
+   * change anything, so the firings before the next such timer are no-ops and are skipped;
+   * the timer lands on its own period's grid, at or after that timer (then after it, as its
+   * re-arming would have ordered them: it is re-armed now, after every timer already set),
+   * or past `target`. Returns false when there is nothing to pass over (that timer expires
+   * with it), and the firing happens as usual.
+   */
+  private passOver(t: Timer, target: number): boolean {
+    let bound = Infinity;
+    for (const o of this.timers)
+      if (o !== t && !o.cancelled && o.expires < bound && !o.periodic?.inert()) bound = o.expires;
+    const period = t.periodic!.period;
+    let at: number;
+    if (bound <= target) {
+      if (bound <= t.expires) return false;
+      at = t.expires + Math.ceil((bound - t.expires) / period) * period;
+    } else {
+      at = t.expires + (Math.floor((target - t.expires) / period) + 1) * period;
+    }
+    t.expires = at;
+    t.seq = this.seq++;
+    return true;
   }
 }

@@ -29,7 +29,12 @@ function call_getpid(machine: Machine, _argv: string[], parent: Task): Program {
     k.tasks.runAs(task, enter);
     k.sched.rearm(timer, SYSCALL_PERIOD_NS);
   };
-  const timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick);
+  // a call changes nothing while no switch is pending for the task and sys_getpid runs
+  // unpatched and untraced: time may pass over such calls (timer.ts); asked as the task,
+  // since what a call may run depends on the caller's patch state
+  const inertCall = () => k.ftrace.callIsInert(vmlinux.sys_getpid);
+  const inert = () => !task.patch_pending && k.tasks.runAs(task, inertCall);
+  const timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick, { period: SYSCALL_PERIOD_NS, inert });
   return {
     task,
     kill() {
