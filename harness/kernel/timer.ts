@@ -36,10 +36,13 @@ export class Scheduler {
     private readonly runPending: () => void,
   ) {}
 
-  /** when the next timer fires (virtual ns), or undefined when none is set */
+  /**
+   * when the next timer that can change anything fires (virtual ns), or undefined when
+   * none is set: an inert periodic timer's firings change nothing (passOver())
+   */
   nextExpiry(): number | undefined {
     let next: number | undefined;
-    for (const t of this.timers) if (!t.cancelled && (next === undefined || t.expires < next)) next = t.expires;
+    for (const t of this.timers) if (!t.cancelled && (next === undefined || t.expires < next) && !t.periodic?.inert()) next = t.expires;
     return next;
   }
 
