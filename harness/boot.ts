@@ -10,6 +10,7 @@ import { vmlinux_init, type Vmlinux } from './kernel/vmlinux.js';
 import { klp_init } from './livepatch/core.js';
 import type { Klp } from './livepatch/klp.js';
 import type { KernelModelDefinition } from './models.js';
+import type { ModuleSource } from './module_api.js';
 import { modprobe } from './userspace/kmod.js';
 
 export interface Machine {
@@ -18,6 +19,11 @@ export interface Machine {
   readonly vmlinux: Vmlinux;
   readonly kprobes: Kprobes;
   readonly model: KernelModelDefinition;
+  /**
+   * what each module file's .modinfo section holds, read once (a .ko file does not change
+   * on disk): kmod.ts's probeModuleInfo()
+   */
+  readonly modinfo: Map<ModuleSource, ReadonlyMap<string, string>>;
 }
 
 export function boot(model: KernelModelDefinition, config: Partial<KernelConfig> = {}): Machine {
@@ -29,7 +35,7 @@ export function boot(model: KernelModelDefinition, config: Partial<KernelConfig>
   new FunctionTracer(k);
   const kprobes = new Kprobes(k);
   const klp = klp_init(k, model.klp);
-  const machine: Machine = { k, klp, vmlinux, kprobes, model };
+  const machine: Machine = { k, klp, vmlinux, kprobes, model, modinfo: new Map() };
   k.vfs.mkdirs('/sys/kernel/debug/dynamic_debug');
   k.vfs.createFile(
     '/sys/kernel/debug/dynamic_debug/control',
@@ -41,7 +47,8 @@ export function boot(model: KernelModelDefinition, config: Partial<KernelConfig>
     },
   );
   // what request_module() runs: modprobe with this model's modules
-  k.usermodehelper = (argv) => modprobe(machine, argv.slice(1)).status;
+  const usermodehelper = (argv: string[]) => modprobe(machine, argv.slice(1)).status;
+  k.usermodehelper = usermodehelper;
   k.vfs.mkdirs('/dev');
   k.vfs.createFile('/dev/kmsg', 0o644, undefined, (buf) => k.log.devkmsgWrite(buf));
   // scratch space for a test's own files

@@ -43,6 +43,21 @@ export interface Param<T> {
   set(value: T): void;
 }
 
+/**
+ * A module's view of its parameter. A class, not an object literal with a getter: V8 keeps
+ * a literal's accessors in its map, outside the young generation, and so holds each
+ * module's closures (and the machine they reach) past every minor GC until a full one.
+ */
+class ParamRef<T> implements Param<T> {
+  constructor(private readonly p: KernelParam<T>) {}
+  get value(): T {
+    return this.p.value;
+  }
+  set(v: T): void {
+    this.p.value = v;
+  }
+}
+
 export function moduleApi(machine: Machine, THIS_MODULE: Module) {
   const { k, klp } = machine;
   /** pr_fmt(): KBUILD_MODNAME ": " (no test module defines its own) */
@@ -51,14 +66,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
   function param<T>(name: string, value: T, perm: number, ops: KernelParam<T>['ops'], desc?: string): Param<T> {
     const p = new KernelParam<T>(name, value, perm, ops, desc);
     THIS_MODULE.params.push(p);
-    return {
-      get value() {
-        return p.value;
-      },
-      set(v: T) {
-        p.value = v;
-      },
-    };
+    return new ParamRef(p);
   }
 
   return {

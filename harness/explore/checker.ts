@@ -67,9 +67,11 @@ export class InvariantChecker implements KlpObserver {
 
   constructor(readonly session: SelftestSession) {
     session.machine.klp.observer = this;
-    session.machine.k.ftrace.onCall = (fn, ran) => this.called(fn, ran);
+    const onCall = (fn: KFunc, ran: KFunc) => this.called(fn, ran);
     // a call that runs the original has nothing to check unless a patch promises another version
-    session.machine.k.ftrace.onCallWatches = (fn) => this.versionFor(fn) !== fn;
+    const watches = (fn: KFunc) => this.versionFor(fn) !== fn;
+    session.machine.k.ftrace.onCall = onCall;
+    session.machine.k.ftrace.onCallWatches = watches;
     this.bootModules = session.machine.k.modules.modules.map((m) => m.name);
     this.bootRefcounts = new Map(session.machine.k.modules.modules.map((m) => [m.name, m.refcnt]));
   }

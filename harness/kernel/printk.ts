@@ -38,6 +38,8 @@ export interface LogRecord {
 export class Printk {
   /** console_loglevel: which levels reach the console (the state test modules change it) */
   console_loglevel = 7;
+  /** &console_loglevel: one identity for the variable, as the linker resolves its address */
+  readonly console_loglevel_addr: object = Object.freeze({});
   private readonly records: LogRecord[] = [];
   private nextSeq = 0;
   /** observation point for tools outside the kernel (the timeline): called with each new record */

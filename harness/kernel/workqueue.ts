@@ -18,6 +18,8 @@ export type WorkFunc = (work: WorkStruct) => void | Generator<Sleep, void, void>
 
 export class WorkStruct {
   pending = false;
+  /** the structure this work item is a member of, for container_of() (in C, pointer arithmetic) */
+  container: object | undefined;
   /** a generator-based work function that is sleeping */
   running: { resume: () => void } | undefined;
   constructor(

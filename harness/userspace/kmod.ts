@@ -132,13 +132,11 @@ export function modinfo(machine: Machine, argv: string[]): ToolResult {
   return ok(out);
 }
 
-/** each machine's .modinfo sections, read once: a .ko file does not change on disk */
-const MODINFO = new WeakMap<Machine, Map<ModuleSource, ReadonlyMap<string, string>>>();
-
 /** the .modinfo section: what the module body declares, without running its init */
 export function probeModuleInfo(machine: Machine, src: ModuleSource): ReadonlyMap<string, string> {
-  let known = MODINFO.get(machine);
-  if (!known) MODINFO.set(machine, (known = new Map()));
+  // read once per machine (Machine.modinfo). Not a WeakMap keyed by the machine: V8's
+  // minor GC keeps a long-lived WeakMap's young entries, so every machine would outlive it
+  const known = machine.modinfo;
   let info = known.get(src);
   if (!info) {
     // the body only declares things (its side effects live in init, which is not called),

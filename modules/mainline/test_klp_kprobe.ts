@@ -7,8 +7,10 @@ export default defineModule('test_klp_kprobe', ({ module_param_bool, register_kp
   const has_post_handler = module_param_bool('has_post_handler', true, 0o444, 'Whether to register a post_handler for the kprobe (default=true)');
   const kp: kprobe = { symbol_name: 'cmdline_proc_show' };
 
+  function post_handler(): void {}
+
   module_init(() => {
-    if (has_post_handler.value) kp.post_handler = () => {};
+    if (has_post_handler.value) kp.post_handler = post_handler;
     return register_kprobe(kp);
   });
   module_exit(() => unregister_kprobe(kp));

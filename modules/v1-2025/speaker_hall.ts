@@ -14,18 +14,17 @@ export interface hall {
 }
 
 // container_of() is pointer arithmetic in C; here the work item remembers the hall
-// that embeds it, which is all the arithmetic would find.
-const embedding = new WeakMap<WorkStruct, hall>();
+// that embeds it (WorkStruct.container), which is all the arithmetic would find.
 
 /** the hall is laid out: its block_doors_work member now leads back to it */
 export function hall_embed(h: hall): hall {
-  embedding.set(h.block_doors_work, h);
+  h.block_doors_work.container = h;
   return h;
 }
 
 /** container_of(work, struct hall, block_doors_work) */
 export function container_of_hall(work: WorkStruct): hall {
-  const h = embedding.get(work);
+  const h = work.container as hall | undefined;
   if (!h) throw new Error(`container_of: work ${work.name} is not embedded in a struct hall`);
   return h;
 }

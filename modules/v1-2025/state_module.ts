@@ -20,11 +20,8 @@ const SIZEOF_INT = 4;
  * &console_loglevel: one identity per booted kernel, the same for every module that
  * takes the address, as the linker would resolve it. Shadow variables are keyed by it.
  */
-const console_loglevel_addr = new WeakMap<Printk, object>();
 function address_of_console_loglevel(printk: Printk): object {
-  let addr = console_loglevel_addr.get(printk);
-  if (!addr) console_loglevel_addr.set(printk, (addr = Object.freeze({})));
-  return addr;
+  return printk.console_loglevel_addr;
 }
 
 type LoglevelShadow = ShadowData & { loglevel?: number };
