@@ -120,6 +120,54 @@ t.test('workqueue: work runs before timers, timers in expiry order', async (t) =
   t.same(order, ['now@0', 'early@1000', 'late@2000']);
 });
 
+t.test('a periodic timer passed over while inert sees every change when an always-firing one would', async (t) => {
+  // Two machines, the same random one-shot timers (each makes work pending) and advances;
+  // a periodic timer takes the pending work when it fires. On one it says it is inert
+  // while nothing is pending, so advance() may pass over its firings; on the other it
+  // never does. What both timers did, and when, must be the same.
+  const run = (events: Array<{ at: number; delay: number }>, advances: number[], passOver: boolean) => {
+    const clock = new VirtualClock(0, 0);
+    const sched = new Scheduler(clock, () => {});
+    const seen: string[] = [];
+    let pending = 0;
+    let fired = 0;
+    sched.addPeriodic(
+      1000,
+      () => {
+        fired++;
+        if (pending) seen.push(`took ${pending} at ${clock.now()}`);
+        pending = 0;
+      },
+      () => passOver && pending === 0,
+    );
+    // a one-shot timer armed from another timer's function, at a time that is not on the grid
+    for (const e of events)
+      sched.addTimer(e.at, () => {
+        pending++;
+        seen.push(`event at ${clock.now()}`);
+        if (e.delay) sched.addTimer(e.delay, () => void (pending++, seen.push(`chained at ${clock.now()}`)));
+      });
+    for (const a of advances) {
+      sched.advance(a);
+      seen.push(`step at ${clock.now()}`);
+    }
+    return { seen, fired };
+  };
+  const events = fc.array(fc.record({ at: fc.integer({ min: 0, max: 20_000 }), delay: fc.constantFrom(0, 0, 1, 999, 1000, 2500) }), { maxLength: 8 });
+  const advances = fc.array(fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.constantFrom(1000, 2000, 16_000)), { minLength: 1, maxLength: 6 });
+  let skipped = 0;
+  fc.assert(
+    fc.property(events, advances, (ev, adv) => {
+      const a = run(ev, adv, true);
+      const b = run(ev, adv, false);
+      skipped += b.fired - a.fired;
+      return JSON.stringify(a.seen) === JSON.stringify(b.seen);
+    }),
+    { seed: 7, numRuns: 2000 },
+  );
+  t.ok(skipped > 0, 'firings were passed over');
+});
+
 t.test('match_wildcard is a whole-string glob with only * and ? special', async (t) => {
   t.ok(match_wildcard('test_klp_*', 'test_klp_livepatch'));
   t.ok(match_wildcard('*patch', 'test_klp_livepatch'));

@@ -5,13 +5,11 @@
  *
  * Nothing here changes what the machine does: sysfs is read from the kernel's tree (its
  * show functions have no side effects, and no system call is made), no pending work is run
- * and no time passes, so a suite's log is the same
- * with and without the checks. Only cleanup() acts, after the last log was taken.
+ * and no time passes, so a suite's log is the same with and without the checks. Only cleanup() acts, after the last log was taken.
  */
 import { NSEC_PER_SEC } from '../kernel/clock.js';
 import { KLP_TRANSITION_PATCHED } from '../kernel/sched.js';
 import type { KFunc } from '../kernel/kallsyms.js';
-import type { Node } from '../kernel/vfs.js';
 import type { KlpObserver, ObjectCallback } from '../livepatch/klp.js';
 import { klp_for_each_func, klp_for_each_object, klp_for_each_state, klp_object_name, type klp_object, type klp_patch, type klp_state } from '../livepatch/livepatch.js';
 import { probeModuleInfo } from '../userspace/kmod.js';
@@ -207,29 +205,25 @@ export class InvariantChecker implements KlpObserver {
   }
 
   /**
-   * A sysfs file as a read would show it, taken from the kernel's tree without a system
-   * call: the shell's reads run pending work and pass the shell's task through
-   * exit_to_user_mode(), which a check must not do. `dir` is a directory already looked up.
+   * A sysfs file as a read would show it, from the kernel's tree (Vfs.read) rather than a
+   * system call of the shell: that would run pending work and pass the shell's task through
+   * exit_to_user_mode(), which a check must not do.
    */
-  private show(dir: Node | undefined, name: string): string | undefined {
-    const node = dir?.kind === 'dir' ? dir.children.get(name) : undefined;
-    if (node?.kind !== 'file' || !node.show) return undefined;
-    const r = node.show();
+  private read(path: string): string | undefined {
+    const r = this.session.machine.k.vfs.read(path);
     return typeof r === 'string' ? r.trim() : undefined;
   }
 
   private checkSysfs(): void {
     const { klp, k } = this.session.machine;
-    const vfs = k.vfs;
-    const sysfs = vfs.lookup(SYSFS);
     klp.klp_patches.forEach((patch, i) => {
-      const name = patch.mod.name;
-      const dir = sysfs?.kind === 'dir' ? sysfs.children.get(name) : undefined;
+      const dir = `${SYSFS}/${patch.mod.name}`;
       const attr = (file: string, want: string, always: boolean) => {
+        const path = `${dir}/${file}`;
         // replace and stack_order appeared in later releases than enabled and transition
-        if (!always && (dir?.kind !== 'dir' || !dir.children.has(file))) return;
-        const got = this.show(dir, file);
-        if (got !== want) this.report('sysfs-truth', `${SYSFS}/${name}/${file} reads ${got ?? '(missing)'}, the core holds ${want}`);
+        if (!always && !k.vfs.lookup(path)) return;
+        const got = this.read(path);
+        if (got !== want) this.report('sysfs-truth', `${path} reads ${got ?? '(missing)'}, the core holds ${want}`);
       };
       attr('enabled', patch.enabled ? '1' : '0', true);
       attr('transition', patch === klp.klp_transition_patch ? '1' : '0', true);
@@ -237,18 +231,15 @@ export class InvariantChecker implements KlpObserver {
       attr('stack_order', String(i + 1), false);
       for (const obj of patch.obj_list ?? NONE) {
         // <object>/patched appeared in 6.1
-        if (!obj.kobj_path) continue;
-        const objdir = vfs.lookup(obj.kobj_path);
-        if (objdir?.kind !== 'dir' || !objdir.children.has('patched')) continue;
-        const got = this.show(objdir, 'patched');
+        if (!obj.kobj_path || !k.vfs.lookup(`${obj.kobj_path}/patched`)) continue;
+        const got = this.read(`${obj.kobj_path}/patched`);
         const want = obj.patched ? '1' : '0';
         if (got !== want) this.report('sysfs-truth', `${obj.kobj_path}/patched reads ${got ?? '(missing)'}, the core holds ${want}`);
       }
     });
     // a directory whose patch left klp_patches lives on until the free work runs; the
     // module cannot go before that, so it is still loaded
-    if (sysfs?.kind !== 'dir') return;
-    for (const name of sysfs.children.keys()) {
+    for (const name of k.vfs.readdir(SYSFS) ?? []) {
       if (klp.klp_patches.some((p) => p.mod.name === name)) continue;
       if (!k.modules.find(name)) this.report('sysfs-truth', `${SYSFS}/${name} exists, but no patch or module of that name does`);
     }

@@ -11,8 +11,8 @@ export interface Timer {
   fn: () => void;
   cancelled: boolean;
   /**
-   * A periodic timer that re-arms itself every `period` ns, and can tell when a firing
-   * would change nothing (`inert`): then advance() passes over its firings (below).
+   * A periodic timer (addPeriodic): armed again `period` ns after each firing, and able to
+   * tell when a firing would change nothing (`inert`): advance() passes over those (below).
    */
   periodic?: { period: number; inert: () => boolean };
 }
@@ -53,14 +53,12 @@ export class Scheduler {
   }
 
   /**
-   * mod_timer() on a timer that has fired: the same timer, armed again `delayNs` from now
-   * (a periodic timer re-arms itself from its own function without allocating)
+   * A timer that fires every `periodNs` until cancelled, armed again after each firing (as
+   * a timer function's own mod_timer() would, before the work it queued runs). `inert`
+   * says when a firing would change nothing.
    */
-  rearm(t: Timer, delayNs: number): void {
-    t.expires = this.clock.now() + delayNs;
-    t.seq = this.seq++;
-    t.cancelled = false;
-    this.timers.push(t);
+  addPeriodic(periodNs: number, fn: () => void, inert: () => boolean): Timer {
+    return this.addTimer(periodNs, fn, { period: periodNs, inert });
   }
 
   private advancingNow = false;
@@ -108,6 +106,11 @@ export class Scheduler {
       if (at < timers.length) timers[at] = last;
       this.clock.set(Math.max(this.clock.now(), next.expires));
       next.fn();
+      if (next.periodic && !next.cancelled) {
+        next.expires = this.clock.now() + next.periodic.period;
+        next.seq = this.seq++;
+        timers.push(next);
+      }
       this.runPending();
     }
     this.clock.set(target);

@@ -22,19 +22,16 @@ function call_getpid(machine: Machine, _argv: string[], parent: Task): Program {
   const task = k.tasks.spawn('test_klp-call_getpid'.slice(0, 15), { parent });
   // it spins on the last CPU, away from the shell
   task.runningOnCpu = k.config.nrCpus - 1;
-  // one call, made every period for as long as the task lives: built once, re-armed in place
+  // one call, made every period for as long as the task lives (closures built once)
   const getpid = () => k.call(vmlinux.sys_getpid);
   const enter = () => k.syscall(getpid);
-  const tick = () => {
-    k.tasks.runAs(task, enter);
-    k.sched.rearm(timer, SYSCALL_PERIOD_NS);
-  };
+  const tick = () => k.tasks.runAs(task, enter);
   // a call changes nothing while no switch is pending for the task and sys_getpid runs
   // unpatched and untraced: time may pass over such calls (timer.ts); asked as the task,
   // since what a call may run depends on the caller's patch state
   const inertCall = () => k.ftrace.callIsInert(vmlinux.sys_getpid);
   const inert = () => !task.patch_pending && k.tasks.runAs(task, inertCall);
-  const timer = k.sched.addTimer(SYSCALL_PERIOD_NS, tick, { period: SYSCALL_PERIOD_NS, inert });
+  const timer = k.sched.addPeriodic(SYSCALL_PERIOD_NS, tick, inert);
   return {
     task,
     kill() {
