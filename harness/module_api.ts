@@ -7,6 +7,7 @@
  * (defineModuleWith and the model's api.ts).
  */
 import type { Machine } from './boot.js';
+import type { Kernel } from './kernel/kernel.js';
 import { EPERM, errnoName } from './kernel/errno.js';
 import { KFunc, type KFuncImpl } from './kernel/kallsyms.js';
 import { MachineHang } from './kernel/hang.js';
@@ -22,7 +23,7 @@ import {
 import { KERN_ERR, KERN_INFO, KERN_WARNING } from './kernel/printk.js';
 import type { Task } from './kernel/sched.js';
 import { SeqFile, seq_printf } from './kernel/seq_file.js';
-import { msleep } from './kernel/timer.js';
+import { msleep, type Sleep } from './kernel/timer.js';
 import { WorkStruct } from './kernel/workqueue.js';
 import { klp_enable_patch } from './livepatch/core.js';
 import type { klp_patch } from './livepatch/livepatch.js';
@@ -56,6 +57,26 @@ class ParamRef<T> implements Param<T> {
   set(v: T): void {
     this.p.value = v;
   }
+}
+
+/**
+ * A module's work item: it calls the module's function through its address, so
+ * livepatches apply. Every item runs through the one file-scope function below: a generator
+ * function made per item would get its own map in V8's old space, and that map keeps the
+ * item's closure, and the machine it reaches, alive past every minor GC.
+ */
+class ModuleWork extends WorkStruct {
+  constructor(
+    readonly k: Kernel,
+    readonly fn: KFunc,
+  ) {
+    super(fn.name, runModuleWork);
+  }
+}
+
+function runModuleWork(work: WorkStruct): Generator<Sleep, void, void> {
+  const { k, fn } = work as ModuleWork;
+  return k.callSleeping(fn, work) as Generator<Sleep, void, void>;
 }
 
 export function moduleApi(machine: Machine, THIS_MODULE: Module) {
@@ -139,12 +160,7 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     task_tgid_vnr: (task: Task) => task.pid,
 
     /** DECLARE_WORK(work, fn): the work calls fn through its address, so livepatches apply */
-    DECLARE_WORK(fn: KFunc): WorkStruct {
-      const work: WorkStruct = new WorkStruct(fn.name, function* () {
-        yield* k.callSleeping(fn, work);
-      });
-      return work;
-    },
+    DECLARE_WORK: (fn: KFunc): WorkStruct => new ModuleWork(k, fn),
     msleep,
     DECLARE_COMPLETION: () => ({ done: false }),
     complete(c: { done: boolean }) {
