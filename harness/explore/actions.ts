@@ -15,12 +15,45 @@ import { probeModuleInfo } from '../userspace/kmod.js';
 
 export type ActionKind = 'load' | 'unload' | 'disable' | 'enable' | 'force' | 'param' | 'read' | 'time' | 'fork' | 'kill';
 
+/** does an action apply to the machine now? */
+export type Condition = (session: SelftestSession) => boolean;
+
 export interface Action {
   readonly kind: ActionKind;
   /** the step, as a suite writes it */
   readonly step: string;
-  /** does it apply to the machine now? */
-  applies(session: SelftestSession): boolean;
+  /** shared by the actions that apply together (every load of one module, every write to one file) */
+  readonly applies: Condition;
+}
+
+/**
+ * The actions of a campaign, and which of them apply now. Every step asks about every
+ * action, and most actions share their condition with others (a patch's three sysfs
+ * writes, a parameter's values), so each distinct condition is asked once per step.
+ */
+export class ActionSet {
+  private readonly conditions: Condition[] = [];
+  /** per action, the index of its condition */
+  private readonly conditionOf: number[];
+  private readonly answers: boolean[] = [];
+
+  constructor(readonly all: readonly Action[]) {
+    const index = new Map<Condition, number>();
+    this.conditionOf = all.map((a) => {
+      let i = index.get(a.applies);
+      if (i === undefined) {
+        i = this.conditions.push(a.applies) - 1;
+        index.set(a.applies, i);
+      }
+      return i;
+    });
+  }
+
+  /** the actions that apply to the machine now, in their order */
+  applicable(session: SelftestSession): Action[] {
+    for (let i = 0; i < this.conditions.length; i++) this.answers[i] = this.conditions[i](session);
+    return this.all.filter((_, i) => this.answers[this.conditionOf[i]]);
+  }
 }
 
 /** at most this many forked tasks at once: each is a task every transition must switch */
@@ -37,6 +70,9 @@ const forks = (s: SelftestSession) => s.machine.k.tasks.normalTasks().filter((t)
 export function deriveActions(model: KernelModelDefinition, version: [number, number] = model.versions[1]): Action[] {
   const probe = boot(model, { version });
   const actions: Action[] = [];
+  // one condition per path, shared by every action on that path
+  const byPath = new Map<string, Condition>();
+  const present = (path: string): Condition => byPath.get(path) ?? byPath.set(path, (s) => exists(s, path)).get(path)!;
   // the dialect's own way of loading (insmod test_modules/X.ko, or modprobe X)
   const load = (mod: string, args: string) => model.dialect.loading.command(mod, args ? [args] : []).join(' ');
   for (const src of model.modules.values()) {
@@ -51,16 +87,16 @@ export function deriveActions(model: KernelModelDefinition, version: [number, nu
     actions.push({ kind: 'unload', step: `rmmod ${mod}`, applies: isLoaded });
     for (const [param, values] of Object.entries(hints.write ?? {})) {
       const path = `/sys/module/${mod}/parameters/${param}`;
-      for (const v of values) actions.push({ kind: 'param', step: `echo ${v} > ${path}`, applies: (s) => exists(s, path) });
+      for (const v of values) actions.push({ kind: 'param', step: `echo ${v} > ${path}`, applies: present(path) });
     }
     for (const param of hints.read ?? []) {
       const path = `/sys/module/${mod}/parameters/${param}`;
-      actions.push({ kind: 'read', step: `cat ${path}`, applies: (s) => exists(s, path) });
+      actions.push({ kind: 'read', step: `cat ${path}`, applies: present(path) });
     }
-    for (const path of hints.files ?? []) actions.push({ kind: 'read', step: `cat ${path}`, applies: (s) => exists(s, path) });
+    for (const path of hints.files ?? []) actions.push({ kind: 'read', step: `cat ${path}`, applies: present(path) });
     if (info.get('livepatch') !== 'Y') continue;
     const dir = `/sys/kernel/livepatch/${mod}`;
-    const hasDir = (s: SelftestSession) => exists(s, dir);
+    const hasDir = present(dir);
     actions.push({ kind: 'disable', step: `echo 0 > ${dir}/enabled`, applies: hasDir });
     actions.push({ kind: 'enable', step: `echo 1 > ${dir}/enabled`, applies: hasDir });
     actions.push({ kind: 'force', step: `echo 1 > ${dir}/force`, applies: hasDir });

@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { modelAt, type KernelModelDefinition } from '../models.js';
-import { deriveActions, type Action } from './actions.js';
+import { ActionSet, deriveActions } from './actions.js';
 import type { InvariantName, Violation } from './invariants.js';
 import { checkedStep, runScenario, scenarioSession } from './scenario.js';
 import type { SelftestSession } from '../selftest/session.js';
@@ -67,13 +67,13 @@ class ChoiceCommand implements fc.Command<Walk, Walk> {
   private chosen = '';
   constructor(
     readonly choice: number,
-    private readonly actions: readonly Action[],
+    private readonly actions: ActionSet,
   ) {}
   check(w: Readonly<Walk>): boolean {
     return !w.stopped;
   }
   run(w: Walk): void {
-    const applicable = this.actions.filter((a) => a.applies(w.session));
+    const applicable = this.actions.applicable(w.session);
     const action = applicable[this.choice % applicable.length];
     this.chosen = action.step;
     const r = checkedStep(w.session, w.checker, action.step, w.steps.length);
@@ -90,13 +90,13 @@ class ChoiceCommand implements fc.Command<Walk, Walk> {
 }
 
 export class Campaign {
-  readonly actions: Action[];
+  readonly actions: ActionSet;
   private readonly commands: fc.Arbitrary<Iterable<fc.Command<Walk, Walk>>>;
 
   constructor(readonly opts: CampaignOptions) {
     // the release the walks boot: its dialect and its own test modules make the actions
     const version = opts.version ?? opts.model.versions[1];
-    this.actions = deriveActions(modelAt(opts.model, version), version);
+    this.actions = new ActionSet(deriveActions(modelAt(opts.model, version), version));
     const actions = this.actions;
     this.commands = fc.commands([fc.nat({ max: 1 << 16 }).map((n) => new ChoiceCommand(n, actions))], { maxCommands: opts.depth, size: 'max' });
   }
@@ -192,7 +192,7 @@ export class Campaign {
         let dead = false;
         for (const [i, step] of prefix.entries()) if (checkedStep(session, checker, step, i) !== 'ok') dead = true;
         if (dead) continue;
-        const applicable = this.actions.filter((a) => a.applies(session));
+        const applicable = this.actions.applicable(session);
         for (const a of applicable) {
           if (index >= limit) return;
           const steps = [...prefix, a.step];

@@ -10,6 +10,7 @@
 import { NSEC_PER_SEC } from '../kernel/clock.js';
 import { KLP_TRANSITION_PATCHED } from '../kernel/sched.js';
 import type { KFunc } from '../kernel/kallsyms.js';
+import type { Node } from '../kernel/vfs.js';
 import type { KlpObserver, ObjectCallback } from '../livepatch/klp.js';
 import { klp_for_each_func, klp_for_each_object, klp_for_each_state, klp_object_name, type klp_object, type klp_patch, type klp_state } from '../livepatch/livepatch.js';
 import { probeModuleInfo } from '../userspace/kmod.js';
@@ -205,25 +206,28 @@ export class InvariantChecker implements KlpObserver {
   }
 
   /**
-   * A sysfs file as a read would show it, from the kernel's tree (Vfs.read) rather than a
+   * A sysfs file as a read would show it, from the kernel's tree (Vfs.readNode) rather than a
    * system call of the shell: that would run pending work and pass the shell's task through
-   * exit_to_user_mode(), which a check must not do.
+   * exit_to_user_mode(), which a check must not do. Undefined for what cannot be read.
    */
-  private read(path: string): string | undefined {
-    const r = this.session.machine.k.vfs.read(path);
+  private shown(node: Node | undefined): string | undefined {
+    const r = this.session.machine.k.vfs.readNode(node);
     return typeof r === 'string' ? r.trim() : undefined;
   }
 
   private checkSysfs(): void {
     const { klp, k } = this.session.machine;
+    // each directory is looked up once, and its files by name (no path built per file)
+    const entry = (dir: Node | undefined, name: string) => (dir?.kind === 'dir' ? dir.children.get(name) : undefined);
     klp.klp_patches.forEach((patch, i) => {
       const dir = `${SYSFS}/${patch.mod.name}`;
+      const node = k.vfs.lookup(dir);
       const attr = (file: string, want: string, always: boolean) => {
-        const path = `${dir}/${file}`;
+        const f = entry(node, file);
         // replace and stack_order appeared in later releases than enabled and transition
-        if (!always && !k.vfs.lookup(path)) return;
-        const got = this.read(path);
-        if (got !== want) this.report('sysfs-truth', `${path} reads ${got ?? '(missing)'}, the core holds ${want}`);
+        if (!always && !f) return;
+        const got = this.shown(f);
+        if (got !== want) this.report('sysfs-truth', `${dir}/${file} reads ${got ?? '(missing)'}, the core holds ${want}`);
       };
       attr('enabled', patch.enabled ? '1' : '0', true);
       attr('transition', patch === klp.klp_transition_patch ? '1' : '0', true);
@@ -231,8 +235,9 @@ export class InvariantChecker implements KlpObserver {
       attr('stack_order', String(i + 1), false);
       for (const obj of patch.obj_list ?? NONE) {
         // <object>/patched appeared in 6.1
-        if (!obj.kobj_path || !k.vfs.lookup(`${obj.kobj_path}/patched`)) continue;
-        const got = this.read(`${obj.kobj_path}/patched`);
+        const f = obj.kobj_path ? entry(k.vfs.lookup(obj.kobj_path), 'patched') : undefined;
+        if (!f) continue;
+        const got = this.shown(f);
         const want = obj.patched ? '1' : '0';
         if (got !== want) this.report('sysfs-truth', `${obj.kobj_path}/patched reads ${got ?? '(missing)'}, the core holds ${want}`);
       }

@@ -130,7 +130,11 @@ export class Vfs {
 
   /** open + read; a negative errno on failure */
   read(path: string): string | number {
-    const node = this.lookup(path);
+    return this.readNode(this.lookup(path));
+  }
+
+  /** read() of a node already looked up (a directory's entry, by name) */
+  readNode(node: Node | undefined): string | number {
     if (!node) return -ENOENT;
     if (node.kind === 'dir') return -EISDIR;
     if (!node.show) return -EACCES;
