@@ -80,27 +80,40 @@ function campaignOf(opts: ExploreOptions): Campaign {
   return new Campaign({ model: opts.model, seed: opts.seed, depth: opts.depth, version: opts.version, replayEvery: opts.replayEvery });
 }
 
-async function runInWorkers(opts: ExploreOptions, indices: number[], progress: (r: ScenarioReport) => void): Promise<ScenarioReport[]> {
+/**
+ * --jobs J: the main thread runs one share itself and J - 1 worker threads the others. On
+ * a machine with J cores an idle main thread waiting for J workers only adds a thread (and
+ * a heap, and a JIT warm-up) to share the cores with.
+ */
+async function runInWorkers(opts: ExploreOptions, campaign: Campaign, indices: number[], progress: (r: ScenarioReport) => void): Promise<ScenarioReport[]> {
   const shares: number[][] = Array.from({ length: opts.jobs }, () => []);
   indices.forEach((idx, k) => shares[k % opts.jobs].push(idx));
   const url = workerFile();
-  const results = await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<ScenarioReport[]>((resolve, reject) => {
-          const task: WorkerTask = { model: opts.model.name, version: opts.version, seed: opts.seed, depth: opts.depth, replayEvery: opts.replayEvery, indices: share };
-          const w = new Worker(url, { workerData: task });
-          const got: ScenarioReport[] = [];
-          w.on('message', (r: ScenarioReport) => {
-            got.push(r);
-            progress(r);
-          });
-          w.on('error', reject);
-          w.on('exit', (code) => (code === 0 ? resolve(got) : reject(new Error(`explore worker exited with ${code}`))));
-        }),
-    ),
+  const [own, ...others] = shares;
+  const inWorkers = others.map(
+    (share) =>
+      new Promise<ScenarioReport[]>((resolve, reject) => {
+        const task: WorkerTask = { model: opts.model.name, version: opts.version, seed: opts.seed, depth: opts.depth, replayEvery: opts.replayEvery, indices: share };
+        const w = new Worker(url, { workerData: task });
+        const got: ScenarioReport[] = [];
+        w.on('message', (r: ScenarioReport) => {
+          got.push(r);
+          progress(r);
+        });
+        w.on('error', reject);
+        w.on('exit', (code) => (code === 0 ? resolve(got) : reject(new Error(`explore worker exited with ${code}`))));
+      }),
   );
-  return results.flat().sort((a, b) => a.index - b.index);
+  const mine: ScenarioReport[] = [];
+  for (const [k, i] of own.entries()) {
+    // now and then, let the workers' reports in (they arrive as events of this thread)
+    if (k % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    const r = campaign.scenario(i, () => false);
+    mine.push(r);
+    progress(r);
+  }
+  const results = await Promise.all(inWorkers);
+  return [mine, ...results].flat().sort((a, b) => a.index - b.index);
 }
 
 export async function explore(opts: ExploreOptions, progress: (r: ScenarioReport, done: number) => void): Promise<ExploreReport> {
@@ -119,7 +132,7 @@ export async function explore(opts: ExploreOptions, progress: (r: ScenarioReport
       if (Date.now() > deadline) break;
     }
   } else if ('runs' in opts.budget && opts.jobs > 1) {
-    reports = await runInWorkers(opts, shardIndices(opts.budget.runs, opts.shard), tick);
+    reports = await runInWorkers(opts, campaign, shardIndices(opts.budget.runs, opts.shard), tick);
   } else if ('runs' in opts.budget) {
     for (const i of shardIndices(opts.budget.runs, opts.shard)) {
       const r = campaign.scenario(i, noShrink);
