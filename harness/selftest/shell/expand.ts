@@ -37,6 +37,16 @@ type Piece = { text: string; quoted: boolean } | null;
 
 const escapeGlob = (s: string) => s.replace(/[\\*?[\]]/g, '\\$&');
 
+/** what makes an unquoted literal need field splitting or globbing; and brace expansion */
+const UNPLAIN = /[\s*?[]/;
+const UNPLAIN_OR_BRACES = /[\s*?[{]/;
+
+/** a word of one literal part that `special` finds nothing in (or quoted): its text as it stands */
+function plainText(w: Word, special: RegExp): string | undefined {
+  const only = w.parts.length === 1 ? w.parts[0] : undefined;
+  return only?.kind === 'lit' && (only.quoted || !special.test(only.text)) ? only.text : undefined;
+}
+
 export class Expander {
   /** set while expanding double-quoted parts when a "${a[@]}" was seen, even an empty one */
   private sawAt = false;
@@ -46,11 +56,18 @@ export class Expander {
   /** command arguments: every word brace-expanded, split into fields and globbed */
   words(words: Word[]): string[] {
     const out: string[] = [];
-    for (const w of words.flatMap((w) => this.braces(w))) {
-      // the common case, a plain word, needs no splitting machinery
-      const only = w.parts.length === 1 ? w.parts[0] : undefined;
-      if (only?.kind === 'lit' && (only.quoted || !/[\s*?[]/.test(only.text))) out.push(only.text);
-      else this.fields(w, out);
+    for (const word of words) {
+      // the common case, a plain word (and no braces), needs none of the machinery
+      const plain = plainText(word, UNPLAIN_OR_BRACES);
+      if (plain !== undefined) {
+        out.push(plain);
+        continue;
+      }
+      for (const w of this.braces(word)) {
+        const text = plainText(w, UNPLAIN);
+        if (text !== undefined) out.push(text);
+        else this.fields(w, out);
+      }
     }
     return out;
   }
