@@ -2,7 +2,12 @@
 // Entry point: the CLI compiled ahead of time into one file, build/klp-selftest.cjs (npm ci
 // runs `prepare`, which builds it), started with the code cache of the command's last run.
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { loadWithCodeCache } from './code_cache.js';
+
+// Without V8's optimizing compiler until the command turns out to run long: a short one is
+// over before optimized code pays back its compiling (harness/jit.ts turns it on).
+const START_FLAGS = '--no-turbofan';
 
 // a reader that stops early (`| head`) is not an error: stop quietly, as a killed pipe writer does
 process.stdout.on('error', (e) => {
@@ -20,6 +25,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // a cache per command; `--help` and mistyped commands compile too little to be worth one
   const command = /^[a-z]+$/.test(argv[0] ?? '') && !argv.includes('--help') && !argv.includes('-h') ? argv[0] : 'other';
   let bundle;
+  v8.setFlagsFromString(START_FLAGS);
   try {
     bundle = loadWithCodeCache(new URL('klp-selftest.cjs', build).pathname, new URL(`cache/${command}.v8`, build).pathname);
   } catch (e) {
@@ -36,5 +42,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stderr.write(`klp-selftest: internal error: ${e instanceof Error ? e.message : String(e)} (set KLP_SELFTEST_DEBUG=1 for a stack trace)\n`);
     process.exitCode = 70;
   }
+  // V8 checks a code cache against its flags: write it under the ones it is read with
+  v8.setFlagsFromString(START_FLAGS);
   bundle.save();
 }

@@ -73,3 +73,20 @@ t.test('a code cache that V8 cannot use is replaced, and the command runs as wit
   const again = await cli('models');
   t.equal(again.stdout, r.stdout, 'and the next run, which uses it, says the same');
 });
+
+t.test('a code cache is taken as it is on the next run, also after a command switched on the optimizing compiler', async (t) => {
+  // explore switches V8's optimizing compiler on (harness/jit.ts); V8 checks a cache against
+  // its flags, so one written under other flags than a start's would be rejected every time
+  for (const [command, args] of [
+    ['models', []],
+    ['explore', ['--model', 'mainline', '--runs', '2', '--json', '--out', join(dir, 'explore-out')]],
+  ] as const) {
+    const cache = join(ROOT, `build/cache/${command}.v8`);
+    rmSync(cache, { force: true });
+    t.equal((await cli(command, ...args)).exitCode, 0, `${command}: first run`);
+    const written = readFileSync(cache);
+    t.equal((await cli(command, ...args)).exitCode, 0, `${command}: second run`);
+    // (compared as bytes: a diff of two 1 MB buffers would take tap minutes)
+    t.ok(readFileSync(cache).equals(written), `${command}: the cache was used, not written anew`);
+  }
+});

@@ -18,6 +18,7 @@ import { hasHazard, knownHazard } from './hazards.js';
 import { INVARIANT_NAMES, type InvariantName } from './invariants.js';
 import { writeReproducer, type Reproducer } from './reproducer.js';
 import { runScenario } from './scenario.js';
+import { runsLong } from '../jit.js';
 
 export interface ExploreOptions {
   readonly model: KernelModelDefinition;
@@ -117,6 +118,7 @@ async function runInWorkers(opts: ExploreOptions, campaign: Campaign, indices: n
 }
 
 export async function explore(opts: ExploreOptions, progress: (r: ScenarioReport, done: number) => void): Promise<ExploreReport> {
+  runsLong();
   const campaign = campaignOf(opts);
   const noShrink = () => false;
   let done = 0;

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MachineHang } from '../kernel/hang.js';
+import { mayRunLong } from '../jit.js';
 import { engineLimit, StepTimeLimit } from './limits.js';
 import { ShellExit, ShellHang, ShellSyntaxError } from './shell/host.js';
 import { SelftestSession } from './session.js';
@@ -96,6 +97,7 @@ export function runSuite(suite: Suite, opts: RunOptions = {}): SuiteRun {
   };
   let aborted: string | undefined;
   for (const test of suite.tests) {
+    mayRunLong();
     if (opts.select && !opts.select(test)) continue;
     if (test.disabled) {
       done({ test, status: 'skipped', reason: test.skipReason ?? 'disabled', output: '', time: 0 });
