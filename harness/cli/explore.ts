@@ -70,7 +70,7 @@ export const exploreCommand = defineCommand({
     time: { type: 'string', arg: 'SECONDS', help: 'run scenarios until SECONDS have passed, instead of --runs' },
     depth: { type: 'string', arg: 'D', help: 'at most D steps per scenario (default 12)' },
     exhaustive: { type: 'boolean', help: 'every sequence of applicable steps up to --depth, breadth first, instead of random walks' },
-    jobs: { type: 'string', arg: 'J', help: 'run scenarios in J worker threads (default 1; with --runs)' },
+    jobs: { type: 'string', arg: 'J', help: 'run scenarios in J threads, this one and J - 1 workers (default 1; with --runs)' },
     shard: { type: 'string', arg: 'I/N', help: 'run the I-th of N disjoint slices of the campaign' },
     out: { type: 'string', arg: 'DIR', help: 'where reproducers are written (default explore-out/)' },
     json: { type: 'boolean', help: 'print the report as one JSON document' },
