@@ -3,7 +3,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { findModel, modelNames, versionProblem } from '../models.js';
-import { explore, failing, type ExploreOptions, type ExploreReport } from '../explore/explore.js';
+import type { ExploreOptions, ExploreReport } from '../explore/explore.js';
 import { INVARIANT_NAMES, isInvariantName, type InvariantName } from '../explore/invariants.js';
 import type { KernelModelDefinition } from '../models.js';
 import { defineCommand, display, UsageError, type Io } from './command.js';
@@ -112,6 +112,8 @@ written to --out as a suite: check it with 'klp-selftest run --invariants FILE'.
     let steps = 0;
     let broken = 0;
     const live = io.isTTY && !values.json;
+    // loaded when asked for: the campaign code and fast-check need not start with every command
+    const { explore, failing } = await import('../explore/explore.js');
     const report = await explore(opts, (r, done) => {
       steps += r.steps;
       broken += r.violations.length;

@@ -1,4 +1,5 @@
 /** klp-selftest run: every suite against its golden logs, reported as KTAP or JSON */
+import { performance } from 'node:perf_hooks';
 import { checkGoldenOwners, displayPath, goldenFile, orphanGoldens, readGolden } from '../selftest/golden.js';
 import { judge, jsonTest, KtapReporter, type JsonTest, type Judged } from '../selftest/report.js';
 import { runSuite, type TestRun } from '../selftest/runner.js';
@@ -50,42 +51,58 @@ check_result texts as the expected logs (--model, --version). With --filter, the
       .filter((c) => c.tests.length > 0);
     if (chosen.length === 0) throw new UsageError(`--filter '${values.filter}': no test matches`);
     const json: JsonTest[] = [];
-    const rep = new KtapReporter(values.json ? () => {} : io.out, io.isTTY && !io.env.NO_COLOR);
-    rep.header(chosen.length);
-    for (const { suite, tests } of chosen) {
-      rep.suiteStart(suite, tests.length);
-      const wanted = new Set(tests);
-      const inv = values.invariants ? suiteInvariants(suite) : undefined;
-      const judgeRun = (t: TestRun) => {
-        const path = goldenFile(ROOT, suite, t.test);
-        const shown = displayPath(ROOT, path);
-        const golden = t.status === 'done' ? readGolden(path) : undefined;
-        const j = inv && golden === undefined && t.status === 'done' ? invariantsOnly(t) : judge(t, golden, shown, suite.file);
-        const broken = inv?.brokenBy(t.test) ?? [];
-        if (broken.length && j.verdict !== 'error') Object.assign(j, { verdict: 'fail', details: [...j.details, ...broken] });
-        rep.result(j);
-        if (values.json) json.push(jsonTest(suite, j, shown));
-      };
-      // with the invariants, the end checks come after the last test: judge once all ran
-      const ran: TestRun[] = [];
-      runSuite(suite, {
-        select: (t) => wanted.has(t),
-        onTest: (t) => (inv ? ran.push(t) : judgeRun(t)),
-        ...(inv ? { observer: inv.observer, internalError: (e: unknown) => inv.internalError(e) } : {}),
-      });
-      if (inv) {
-        inv.finish();
-        // deterministic: the same suite on a fresh machine must log the same, byte for byte
-        const again = suiteInvariants(suite);
-        runSuite(suite, { select: (t) => wanted.has(t), observer: again.observer, internalError: (e: unknown) => again.internalError(e) });
-        again.finish();
-        inv.compareReplay(again.log());
-        ran.forEach(judgeRun);
+    // one write per suite rather than per line (each write to a pipe is a system call),
+    // flushed after every suite, after a test once 50 ms went by unshown (a long suite still
+    // streams), and whatever ends the run, so nothing done goes unshown
+    let pending = '';
+    let shownAt = performance.now();
+    const flush = () => {
+      if (pending) io.out(pending);
+      pending = '';
+      shownAt = performance.now();
+    };
+    const rep = new KtapReporter(values.json ? () => {} : (text) => (pending += text), io.isTTY && !io.env.NO_COLOR);
+    try {
+      rep.header(chosen.length);
+      for (const { suite, tests } of chosen) {
+        rep.suiteStart(suite, tests.length);
+        const wanted = new Set(tests);
+        const inv = values.invariants ? suiteInvariants(suite) : undefined;
+        const judgeRun = (t: TestRun) => {
+          const path = goldenFile(ROOT, suite, t.test);
+          const shown = displayPath(ROOT, path);
+          const golden = t.status === 'done' ? readGolden(path) : undefined;
+          const j = inv && golden === undefined && t.status === 'done' ? invariantsOnly(t) : judge(t, golden, shown, suite.file);
+          const broken = inv?.brokenBy(t.test) ?? [];
+          if (broken.length && j.verdict !== 'error') Object.assign(j, { verdict: 'fail', details: [...j.details, ...broken] });
+          rep.result(j);
+          if (values.json) json.push(jsonTest(suite, j, shown));
+          if (performance.now() - shownAt > 50) flush();
+        };
+        // with the invariants, the end checks come after the last test: judge once all ran
+        const ran: TestRun[] = [];
+        runSuite(suite, {
+          select: (t) => wanted.has(t),
+          onTest: (t) => (inv ? ran.push(t) : judgeRun(t)),
+          ...(inv ? { observer: inv.observer, internalError: (e: unknown) => inv.internalError(e) } : {}),
+        });
+        if (inv) {
+          inv.finish();
+          // deterministic: the same suite on a fresh machine must log the same, byte for byte
+          const again = suiteInvariants(suite);
+          runSuite(suite, { select: (t) => wanted.has(t), observer: again.observer, internalError: (e: unknown) => again.internalError(e) });
+          again.finish();
+          inv.compareReplay(again.log());
+          ran.forEach(judgeRun);
+        }
+        const orphans = match ? [] : orphanGoldens(ROOT, suite);
+        rep.suiteEnd(orphans.map((o) => `orphan golden file ${displayPath(ROOT, o)}: no test of ${suite.file} writes it (remove with: klp-selftest update --prune ${suite.file})`));
+        flush();
       }
-      const orphans = match ? [] : orphanGoldens(ROOT, suite);
-      rep.suiteEnd(orphans.map((o) => `orphan golden file ${displayPath(ROOT, o)}: no test of ${suite.file} writes it (remove with: klp-selftest update --prune ${suite.file})`));
+      rep.totals();
+    } finally {
+      flush();
     }
-    rep.totals();
     if (values.json) io.out(JSON.stringify({ tests: json, totals: rep.counts }, null, 2) + '\n');
     return rep.counts.fail || rep.counts.error ? 1 : 0;
   },
