@@ -1,7 +1,6 @@
 /**
  * npm run bench: how fast the simulator runs the suites.
  *
- * In one process: every suite, several times; the median per test and for the whole set.
  * As separate processes, interleaved so that a busy machine slows them alike: `node -e 0`
  * (Node's own start), `klp-selftest run` (everything a user waits for) and
  * `klp-selftest --version`, with their ratios to Node's start. Goals: the whole run within
@@ -10,6 +9,7 @@
  * timed runs use the caches under build/cache/ as a user's second run does, and one run
  * after emptying them shows what the first run after a build costs. The explorer's part is
  * described where it runs (BENCH_EXPLORE_SECONDS sets its long campaigns' length, default 6).
+ * Last, in this process: every suite, several times; the median per test and for the whole set.
  */
 import { execa } from 'execa';
 import { rmSync } from 'node:fs';
@@ -45,33 +45,9 @@ async function timeProcesses(cmds: string[][]): Promise<number[]> {
   return times.map(median);
 }
 
-const files = collectSuites([]);
-const loadTimes: number[] = [];
-const wholeTimes: number[] = [];
-const perTest = new Map<string, number[]>();
-let testCount = 0;
-for (let round = 0; round < ROUNDS; round++) {
-  const t0 = performance.now();
-  // what `run` runs: a comparison suite once per model
-  const suites = files.map((f) => loadSuite(f, stepValidator)).flatMap((s) => runnableVariants(s));
-  loadTimes.push(performance.now() - t0);
-  for (const suite of suites) {
-    const s0 = performance.now();
-    const run = runSuite(suite);
-    const elapsed = performance.now() - s0;
-    const key = `${suite.goldenGroup ?? suite.model.name}/${suite.name}`;
-    // a suite runs as one script, so a test's share is the suite's time over its tests
-    (perTest.get(key) ?? perTest.set(key, []).get(key)!).push(elapsed / run.tests.length);
-    if (round === 0) testCount += run.tests.length;
-  }
-  wholeTimes.push(performance.now() - t0);
-}
-
-console.log(`klp-selftest benchmark: ${files.length} suites, ${testCount} tests, median of ${ROUNDS} rounds`);
-console.log('\nper test (in process):');
-for (const [key, xs] of perTest) console.log(`  ${key.padEnd(40)} ${ms(median(xs))}`);
-console.log(`\nloading and validating all suites ${ms(median(loadTimes))}`);
-console.log(`all suites, in process             ${ms(median(wholeTimes))}`);
+// the separate processes first, while this one is quiet: after the in-process rounds its
+// idle-time garbage collection takes a core from them (the explorer's figures fell by half)
+console.log('klp-selftest benchmark');
 // the first run after a build has no code cache and no loaded suites to take (build/cache/)
 rmSync(join(ROOT, 'build/cache'), { recursive: true, force: true });
 const f0 = performance.now();
@@ -125,3 +101,30 @@ for (const jobs of ['1', '2']) {
   const r = await campaign(['--model', 'v1-2025', '--runs', String(RUNS), '--jobs', jobs]);
   console.log(`  explore --model v1-2025 --runs ${RUNS} --jobs ${jobs}: ${typeof r === 'string' ? r : `${rate(RUNS, r.seconds)} scenarios/s`}`);
 }
+
+const files = collectSuites([]);
+const loadTimes: number[] = [];
+const wholeTimes: number[] = [];
+const perTest = new Map<string, number[]>();
+let testCount = 0;
+for (let round = 0; round < ROUNDS; round++) {
+  const t0 = performance.now();
+  // what `run` runs: a comparison suite once per model
+  const suites = files.map((f) => loadSuite(f, stepValidator)).flatMap((s) => runnableVariants(s));
+  loadTimes.push(performance.now() - t0);
+  for (const suite of suites) {
+    const s0 = performance.now();
+    const run = runSuite(suite);
+    const elapsed = performance.now() - s0;
+    const key = `${suite.goldenGroup ?? suite.model.name}/${suite.name}`;
+    // a suite runs as one script, so a test's share is the suite's time over its tests
+    (perTest.get(key) ?? perTest.set(key, []).get(key)!).push(elapsed / run.tests.length);
+    if (round === 0) testCount += run.tests.length;
+  }
+  wholeTimes.push(performance.now() - t0);
+}
+
+console.log(`\nin process: ${files.length} suites, ${testCount} tests, median of ${ROUNDS} rounds; per test:`);
+for (const [key, xs] of perTest) console.log(`  ${key.padEnd(40)} ${ms(median(xs))}`);
+console.log(`\nloading and validating all suites ${ms(median(loadTimes))}`);
+console.log(`all suites, in process             ${ms(median(wholeTimes))}`);

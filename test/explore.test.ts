@@ -236,6 +236,18 @@ t.test('explore through the CLI: a JSON report, bad input refused in one line', 
   }
 });
 
+t.test('v1-2025: a reversed disable of a replace patch releases the states of a patch loaded after it (a known hazard)', async (t) => {
+  const model = findModel('v1-2025')!;
+  const dir = '/sys/kernel/livepatch/test_klp_state3';
+  const steps = ['insmod test_modules/test_klp_state3.ko', 'sleep 1', 'insmod test_modules/test_klp_speaker_livepatch.ko applause=1', 'sleep 1', `echo 0 > ${dir}/enabled`, `echo 1 > ${dir}/enabled`];
+  const r = runScenario(model, steps);
+  const v = r.violations.find((x) => x.invariant === 'state-lifecycle');
+  t.match(v?.message, /pre_unpatch without its introducing callback/);
+  t.match(knownHazard(model, v!), /^reversed-replace-releases-later-patches-states:/);
+  // without the reversal the states are released once, when their own patch goes
+  t.same(runScenario(model, steps.slice(0, 5)).violations, [], 'no violation without the echo 1');
+});
+
 t.test('a campaign is the same on every run, with --jobs 2, and as the union of its shards', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'klp-explore-'));
   // split-2020 at seed 7 breaks consistency-model (a known hazard) in its first 60 walks,
