@@ -91,19 +91,23 @@ async function runInWorkers(opts: ExploreOptions, campaign: Campaign, indices: n
   indices.forEach((idx, k) => shares[k % opts.jobs].push(idx));
   const url = workerFile();
   const [own, ...others] = shares;
-  const inWorkers = others.map(
-    (share) =>
-      new Promise<ScenarioReport[]>((resolve, reject) => {
-        const task: WorkerTask = { model: opts.model.name, version: opts.version, seed: opts.seed, depth: opts.depth, replayEvery: opts.replayEvery, indices: share };
-        const w = new Worker(url, { workerData: task });
-        const got: ScenarioReport[] = [];
-        w.on('message', (r: ScenarioReport) => {
-          got.push(r);
-          progress(r);
-        });
-        w.on('error', reject);
-        w.on('exit', (code) => (code === 0 ? resolve(got) : reject(new Error(`explore worker exited with ${code}`))));
-      }),
+  // Promise.all at once: a worker that fails while this thread runs its share is then a
+  // handled rejection, reported when the share is done, not an unhandled one
+  const inWorkers = Promise.all(
+    others.map(
+      (share) =>
+        new Promise<ScenarioReport[]>((resolve, reject) => {
+          const task: WorkerTask = { model: opts.model.name, version: opts.version, seed: opts.seed, depth: opts.depth, replayEvery: opts.replayEvery, indices: share };
+          const w = new Worker(url, { workerData: task });
+          const got: ScenarioReport[] = [];
+          w.on('message', (r: ScenarioReport) => {
+            got.push(r);
+            progress(r);
+          });
+          w.on('error', reject);
+          w.on('exit', (code) => (code === 0 ? resolve(got) : reject(new Error(`explore worker exited with ${code}`))));
+        }),
+    ),
   );
   const mine: ScenarioReport[] = [];
   for (const [k, i] of own.entries()) {
@@ -113,7 +117,7 @@ async function runInWorkers(opts: ExploreOptions, campaign: Campaign, indices: n
     mine.push(r);
     progress(r);
   }
-  const results = await Promise.all(inWorkers);
+  const results = await inWorkers;
   return [mine, ...results].flat().sort((a, b) => a.index - b.index);
 }
 
