@@ -10,7 +10,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeWhole } from '../write_whole.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { goldenPath, type Suite, type SuiteTest } from './suite.js';
+import { goldenName, goldenPath, type Suite, type SuiteTest } from './suite.js';
 
 /** the suffix of a write in progress (ignored by git, removed by the next update) */
 export const TEMP_SUFFIX = '.new';
@@ -111,11 +111,10 @@ export function orphanGoldens(root: string, suite: Suite): string[] {
   } catch {
     return [];
   }
-  const wanted = new Set(suite.tests.map((t) => goldenFile(root, suite, t)));
+  const wanted = new Set(suite.tests.map(goldenName));
   return names
-    .filter((n) => n.endsWith('.log'))
+    .filter((n) => n.endsWith('.log') && !wanted.has(n))
     .map((n) => join(dir, n))
-    .filter((p) => !wanted.has(p))
     .sort();
 }
 

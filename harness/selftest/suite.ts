@@ -289,5 +289,10 @@ function cutAtComment(text: string, node: Node): boolean {
 
 /** expected/<model>/<suite>/<NN>-<slug>.log */
 export function goldenPath(root: string, suite: Suite, test: SuiteTest): string {
-  return `${root}/expected/${suite.goldenGroup ?? suite.model.name}/${suite.name}/${String(test.index).padStart(2, '0')}-${test.slug}.log`;
+  return `${root}/expected/${suite.goldenGroup ?? suite.model.name}/${suite.name}/${goldenName(test)}`;
+}
+
+/** a test's golden file name in its suite's folder: NN-<slug>.log */
+export function goldenName(test: SuiteTest): string {
+  return `${String(test.index).padStart(2, '0')}-${test.slug}.log`;
 }
