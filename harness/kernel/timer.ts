@@ -36,6 +36,11 @@ export class Scheduler {
     private readonly runPending: () => void,
   ) {}
 
+  /** the virtual time now (ns) */
+  now(): number {
+    return this.clock.now();
+  }
+
   /**
    * when the next timer that can change anything fires (virtual ns), or undefined when
    * none is set: an inert periodic timer's firings change nothing (passOver())
