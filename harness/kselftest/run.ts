@@ -6,6 +6,7 @@
  * the script reaches it (its own variables, bash double-quote rules): that text is the
  * test's expected log.
  */
+import { mayRunLong } from '../jit.js';
 import { basename } from 'node:path';
 import type { KernelModelDefinition } from '../models.js';
 import { FUNCTIONS_VARIABLES } from '../selftest/functions.js';
@@ -54,6 +55,7 @@ function lastLine(text: string): string {
 }
 
 export function runScript(script: KselftestScript, model: KernelModelDefinition, version: [number, number], capture: string[] = []): ScriptRun {
+  mayRunLong();
   const suite = scriptSuite(script, model, version);
   const session = new SelftestSession(model, { version });
   let expected: string | undefined;
