@@ -10,13 +10,15 @@
  * cache is written through a temporary file and a rename, so a reader never sees half of
  * one; where build/ cannot be written (a read-only install) there is simply no cache.
  */
-import Module, { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import vm from 'node:vm';
+'use strict';
+const Module = require('node:module');
+const { createRequire } = Module;
+const { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
 /** the file's exports and a save() to call once the command is done */
-export function loadWithCodeCache(file, cacheFile) {
+function loadWithCodeCache(file, cacheFile) {
   const source = readFileSync(file, 'utf8');
   let cachedData;
   try {
@@ -48,3 +50,5 @@ export function loadWithCodeCache(file, cacheFile) {
     },
   };
 }
+
+module.exports = { loadWithCodeCache };

@@ -2,7 +2,7 @@
 // harness/selftest/suite_cache.ts): used while it fits, never trusted once it does not.
 import t from 'tap';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../harness/cli.js';
@@ -89,4 +89,15 @@ t.test('a code cache is taken as it is on the next run, also after a command swi
     // (compared as bytes: a diff of two 1 MB buffers would take tap minutes)
     t.ok(readFileSync(cache).equals(written), `${command}: the cache was used, not written anew`);
   }
+});
+
+t.test('the bundled CLI starts from a folder whose path holds a space', async (t) => {
+  // a file URL's pathname would be /…/with%20space/…: the bin must use real paths
+  const copy = join(dir, 'with space');
+  for (const part of ['bin', 'build/klp-selftest.cjs', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+  const r = await execa(process.execPath, [join(copy, 'bin/klp-selftest.js'), 'models'], { reject: false });
+  t.equal(r.exitCode, 0, r.stderr);
+  t.match(r.stdout, /^mainline: /m);
+  const v = await execa(process.execPath, [join(copy, 'bin/klp-selftest.js'), '--version'], { reject: false });
+  t.match(v.stdout, /^klp-selftest \d+\.\d+\.\d+\n?$/);
 });
