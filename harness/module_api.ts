@@ -168,19 +168,10 @@ export function moduleApi(machine: Machine, THIS_MODULE: Module) {
     },
     /** wait_for_completion(): the waiter sleeps while work runs and time passes */
     wait_for_completion(c: { done: boolean }) {
-      const STEP_NS = 100_000;
-      const hang = () => new MachineHang(`${k.current.comm} blocks in wait_for_completion() in ${THIS_MODULE.name}, and nothing completes it`);
-      // the waiter looks again every 100 us; only a timer (or the work it queues) can
-      // complete it, so the looks before the next timer are skipped, landing where they would
+      // the waiter looks again every 100 us, for at most a minute
       k.sched.advance(0);
-      for (let i = 0; !c.done; ) {
-        const next = k.sched.nextExpiry();
-        if (next === undefined) throw hang();
-        const steps = Math.max(1, Math.ceil((next - k.clock.now()) / STEP_NS));
-        i += steps;
-        if (i > 600_000) throw hang();
-        k.sched.advance(steps * STEP_NS);
-      }
+      if (!k.sched.pollUntil(() => c.done, 100_000, 600_000))
+        throw new MachineHang(`${k.current.comm} blocks in wait_for_completion() in ${THIS_MODULE.name}, and nothing completes it`);
     },
     schedule_work: (w: WorkStruct) => k.workqueue.queue_work(w),
     flush_work: (w: WorkStruct) => k.workqueue.flush_work(w),

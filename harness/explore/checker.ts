@@ -5,7 +5,8 @@
  *
  * Nothing here changes what the machine does: sysfs is read from the kernel's tree (its
  * show functions have no side effects, and no system call is made), no pending work is run
- * and no time passes, so a suite's log is the same with and without the checks. Only cleanup() acts, after the last log was taken.
+ * and no time passes, so a suite's log is the same with and without the checks. Only
+ * cleanup() acts, after the last log was taken.
  */
 import { NSEC_PER_SEC } from '../kernel/clock.js';
 import { KLP_TRANSITION_PATCHED } from '../kernel/sched.js';
@@ -66,6 +67,8 @@ export class InvariantChecker implements KlpObserver {
 
   constructor(readonly session: SelftestSession) {
     session.machine.klp.observer = this;
+    // the hooks are named before they are stored (see boot(): V8 kept every machine alive
+    // past its minor GCs when an arrow literal went straight into the field)
     const onCall = (fn: KFunc, ran: KFunc) => this.called(fn, ran);
     // a call that runs the original has nothing to check unless a patch promises another version
     const watches = (fn: KFunc) => this.versionFor(fn) !== fn;

@@ -36,11 +36,6 @@ export class Scheduler {
     private readonly runPending: () => void,
   ) {}
 
-  /** the virtual time now (ns) */
-  now(): number {
-    return this.clock.now();
-  }
-
   /**
    * when the next timer that can change anything fires (virtual ns), or undefined when
    * none is set: an inert periodic timer's firings change nothing (passOver())
@@ -55,6 +50,25 @@ export class Scheduler {
     const t: Timer = { expires: this.clock.now() + delayNs, seq: this.seq++, fn, cancelled: false, periodic };
     this.timers.push(t);
     return t;
+  }
+
+  /**
+   * A sleeper that looks at `done()` every `lookNs` of virtual time until it holds (the
+   * wait loops of wait_for_completion() and flush_work()). Only a timer, or the work it
+   * queues, can make it hold, so the looks before the next timer that can change anything
+   * are skipped: the sleeper wakes on the look it would have. False when it would wait
+   * forever: no such timer is left, or it would take more than `maxLooks` looks.
+   */
+  pollUntil(done: () => boolean, lookNs: number, maxLooks: number): boolean {
+    for (let looks = 0; !done(); ) {
+      const next = this.nextExpiry();
+      if (next === undefined) return false;
+      const steps = Math.max(1, Math.ceil((next - this.clock.now()) / lookNs));
+      looks += steps;
+      if (looks > maxLooks) return false;
+      this.advance(steps * lookNs);
+    }
+    return true;
   }
 
   /**

@@ -74,20 +74,15 @@ export class Workqueue {
       this.runnable.splice(i, 1);
       this.execute(work);
     }
-    // the waiter looks again every millisecond; only a timer (or the work it queues) can end
-    // the work, so the looks before the next such timer are skipped, landing where they would
-    const STEP_NS = 1_000_000;
-    for (let looks = 0; work.running; ) {
-      if (looks > 1_000_000) throw new MachineHang(`flush_work(${work.name}) waits for a work that never ends`);
-      if (this.sched.advancing) {
-        looks++;
+    const hang = () => new MachineHang(`flush_work(${work.name}) waits for a work that never ends`);
+    if (this.sched.advancing) {
+      for (let guard = 0; work.running; guard++) {
+        if (guard > 1_000_000) throw hang();
         work.running.resume();
-        continue;
       }
-      const next = this.sched.nextExpiry();
-      const steps = next === undefined ? 1_000_001 - looks : Math.max(1, Math.ceil((next - this.sched.now()) / STEP_NS));
-      looks += steps;
-      this.sched.advance(steps * STEP_NS);
+    } else if (!this.sched.pollUntil(() => !work.running, 1_000_000, 1_000_000)) {
+      // (the waiter looks again every millisecond, for at most 1,000 s)
+      throw hang();
     }
   }
 

@@ -526,6 +526,8 @@ export function klp_init(k: Klp['k'], model: KlpModel): Klp {
     klp_module_coming: (mod) => klp_module_coming(klp, mod),
     klp_module_going: (mod) => klp_module_going(klp, mod),
   };
+  // named first, then stored (see boot(): a literal stored straight into the field kept
+  // every machine alive past V8's minor GCs)
   const update = (task: Parameters<typeof klp_update_patch_state>[1]) => klp_update_patch_state(klp, task);
   k.klp_update_patch_state = update;
   k.tasks.copy_process_hook = klp_copy_process;
