@@ -197,3 +197,18 @@ t.test('nested loops that never end together are a hang too (a pipeline runs its
     /would hang a real machine: a loop never ends \(stopped after 100000 iterations in one command line\)$/,
   );
 });
+
+t.test('an output folder the file system refuses is one line, not a hang (mkdir -p under /proc)', { skip: process.platform !== 'linux' && 'needs procfs' }, async (t) => {
+  // Node's own recursive mkdir loops for ever on procfs's ENOENT (harness/make_dirs.ts)
+  const lp = join(ROOT, 'suites/mainline/test-livepatch.yaml');
+  for (const [argv, message] of [
+    [['export', '--out', '/proc/klp-x', lp], /^klp-selftest: \/proc\/klp-x: cannot write: ENOENT \(nothing written\)\n$/],
+    [['explore', '--model', 'mainline', '--runs', '1', '--out', '/proc/klp-x'], /^klp-selftest: explore: --out \/proc\/klp-x: cannot write reproducers there \(ENOENT\)/],
+    [['trace', '--timeline', '/proc/klp-x/y', lp], /^klp-selftest: \/proc\/klp-x\/y: cannot create the timeline directory: ENOENT\n$/],
+  ] as const) {
+    let err = '';
+    const status = await main([...argv], { out: () => {}, err: (s) => (err += s), isTTY: false, env: {} });
+    t.equal(status, 2, argv.join(' '));
+    t.match(err, message);
+  }
+});

@@ -1,5 +1,5 @@
 /** klp-selftest explore: search one model for scenarios that break an invariant (harness/explore/) */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { findModel, modelNames, versionProblem } from '../models.js';
@@ -7,6 +7,7 @@ import type { ExploreOptions, ExploreReport } from '../explore/explore.js';
 import { INVARIANT_NAMES, isInvariantName, type InvariantName } from '../explore/invariants.js';
 import type { KernelModelDefinition } from '../models.js';
 import { defineCommand, display, UsageError, type Io } from './command.js';
+import { makeDirs } from '../make_dirs.js';
 
 function positiveInt(name: string, text: string | undefined, fallback: number, max = 1e9): number {
   if (text === undefined) return fallback;
@@ -25,7 +26,7 @@ function parseVersion(text: string, model: KernelModelDefinition): [number, numb
 /** --out: a directory that exists or can be made, checked before the campaign starts */
 function checkOutDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     accessSync(dir, constants.W_OK);
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
   } catch (e) {

@@ -4,11 +4,11 @@
  * Written to a temporary file renamed into place, so an interrupted write leaves nothing
  * half-written.
  */
-import { mkdirSync } from 'node:fs';
 import { writeWhole } from '../write_whole.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { InvariantName, Violation } from './invariants.js';
+import { makeDirs } from '../make_dirs.js';
 
 export interface Reproducer {
   readonly model: string;
@@ -44,7 +44,7 @@ export function reproducerText(r: Reproducer): string {
 
 /** write it under dir; returns the file's path */
 export function writeReproducer(dir: string, r: Reproducer): string {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const file = join(dir, reproducerName(r));
   writeWhole(file, reproducerText(r));
   return file;

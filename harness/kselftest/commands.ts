@@ -9,7 +9,7 @@
  *   export PATH... [--out DIR]
  */
 import { runnableVariants } from '../compare/variant.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { findModel, modelAt, modelNames, versionProblem, type KernelModelDefinition } from '../models.js';
 import { checkGoldenOwners, GoldenError, goldenFile, readGolden } from '../selftest/golden.js';
@@ -20,6 +20,7 @@ import { computedVariables, exportScript, suiteComments, type SuiteComments } fr
 import { importScript, suiteYaml } from './import.js';
 import { runScript } from './run.js';
 import { parseScript, ScriptError, type KselftestScript } from './script.js';
+import { makeDirs } from '../make_dirs.js';
 
 export interface CommandIo {
   out(text: string): void;
@@ -114,11 +115,26 @@ interface PlannedFile {
 function writeAll(files: PlannedFile[], io: CommandIo): void {
   const clash = files.find((f) => existsSync(f.path) && readFileSync(f.path, 'utf8') !== f.text);
   if (clash) throw new CommandError(`${clash.path}: exists with other content; not overwritten (nothing written)`);
+  const cannot = (path: string, e: unknown, wrote: string[]) =>
+    new CommandError(`${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? String(e)} (${wrote.length ? `written before: ${wrote.join(', ')}` : 'nothing written'})`);
+  // every folder first, so that one that cannot be made stops the command before any write
+  for (const d of new Set(files.map((f) => dirname(f.path)))) {
+    try {
+      makeDirs(d);
+    } catch (e) {
+      throw cannot(d, e, []);
+    }
+  }
+  const wrote: string[] = [];
   const done = files.map((f) => {
     if (existsSync(f.path)) return `unchanged: ${f.path}\n`;
-    mkdirSync(dirname(f.path), { recursive: true });
-    // an exported script is run as ./test-foo.sh, as upstream's are
-    writeFileSync(f.path, f.text, { mode: f.path.endsWith('.sh') ? 0o755 : 0o644 });
+    try {
+      // an exported script is run as ./test-foo.sh, as upstream's are
+      writeFileSync(f.path, f.text, { mode: f.path.endsWith('.sh') ? 0o755 : 0o644 });
+    } catch (e) {
+      throw cannot(f.path, e, wrote);
+    }
+    wrote.push(f.path);
     return `wrote: ${f.path}\n`;
   });
   // reported after every file is written: a closed stdout cannot leave half of them

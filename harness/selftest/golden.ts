@@ -7,10 +7,11 @@
  * is one. Writes go to a temporary file renamed over the golden one, so an interrupted
  * update leaves each file either as it was or complete.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeWhole } from '../write_whole.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { goldenName, goldenPath, type Suite, type SuiteTest } from './suite.js';
+import { makeDirs } from '../make_dirs.js';
 
 /** the suffix of a write in progress (ignored by git, removed by the next update) */
 export const TEMP_SUFFIX = '.new';
@@ -93,7 +94,7 @@ export function checkWritable(path: string): void {
 
 /** write atomically: a reader sees the old golden file or the new one */
 export function writeGolden(path: string, log: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   try {
     // the temporary file's suffix is what staleTemporaries() looks for
     writeWhole(path, log + '\n', path + TEMP_SUFFIX);

@@ -11,13 +11,14 @@
  * Entries are written through a temporary file and a rename; one that cannot be read,
  * written or parsed is as good as none.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeWhole } from '../write_whole.js';
 import { resolve } from 'node:path';
 import { runnableVariants } from '../compare/variant.js';
 import { findModel, modelAt } from '../models.js';
 import { parseSuite, readSuiteText, suiteNameOf, type StepValidator, type Suite } from './suite.js';
 import type { KernelModelDefinition } from '../models.js';
+import { makeDirs } from '../make_dirs.js';
 
 declare const KLP_BUILD_ID: string | undefined;
 
@@ -104,7 +105,7 @@ export function loadSuitesCached(
   const suites = load();
   const entry: Entry = { build: BUILD_ID, path, text, suites: suites.map(store) };
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     writeWhole(entryFile, JSON.stringify(entry));
   } catch {
     // a cache is an optimisation: without the entry the next run loads the suite again

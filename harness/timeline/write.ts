@@ -2,20 +2,21 @@
  * Writing timelines: `trace PATH --timeline DIR` (one SVG per test) and
  * `compare --timeline DIR` (per test, the models' pictures stacked in one SVG).
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { writeWhole } from '../write_whole.js';
 import { join } from 'node:path';
 import { runSuite, type SuiteRun } from '../selftest/runner.js';
 import { slugify, type Suite } from '../selftest/suite.js';
 import { TimelineRecorder, type TestTimeline } from './record.js';
 import { drawTimeline, stackedSvg, timelineSvg } from './svg.js';
+import { makeDirs } from '../make_dirs.js';
 
 /** DIR cannot hold the pictures (a file, or not creatable): one line, nothing written */
 export class TimelineDirError extends Error {}
 
 export function prepareDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
     throw new TimelineDirError(`${dir}: cannot create the timeline directory: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
