@@ -212,3 +212,13 @@ t.test('an output folder the file system refuses is one line, not a hang (mkdir 
     t.match(err, message);
   }
 });
+
+t.test('--model or --version with YAML suites is refused: a suite names its kernel, so the option would be ignored', async (t) => {
+  const lp = join(ROOT, 'suites/mainline/test-livepatch.yaml');
+  for (const argv of [['run', '--model', 'nope', lp], ['run', '--version', '6.1'], ['trace', '--model', 'v1-2025', lp]]) {
+    let err = '';
+    const status = await main(argv, { out: () => {}, err: (s) => (err += s), isTTY: false, env: {} });
+    t.equal(status, 2, argv.join(' '));
+    t.match(err, /^klp-selftest: (run|trace): --(model|version) is for test-\*\.sh scripts; a suite names its kernel in 'kernel:' \(see: klp-selftest (run|trace) --help\)\n$/);
+  }
+});

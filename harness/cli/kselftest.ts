@@ -8,8 +8,13 @@ export function scriptIo(io: Io): kselftest.CommandIo {
 }
 
 /** run and trace take scripts or suites, never both at once */
-export function scriptsIn(cmd: string, positionals: string[]): boolean {
-  if (!positionals.some(kselftest.isScriptPath)) return false;
+export function scriptsIn(cmd: string, positionals: string[], values: { model?: string; version?: string }): boolean {
+  if (!positionals.some(kselftest.isScriptPath)) {
+    // a suite names its kernel itself: a --model it would ignore is a mistake to say so
+    const given = values.model !== undefined ? '--model' : values.version !== undefined ? '--version' : undefined;
+    if (given) throw new UsageError(`${cmd}: ${given} is for test-*.sh scripts; a suite names its kernel in 'kernel:'`);
+    return false;
+  }
   const other = positionals.find((p) => !kselftest.isScriptPath(p));
   if (other) throw new UsageError(`${cmd}: ${other}: scripts (.sh) and suites cannot be run together`);
   return true;

@@ -41,7 +41,7 @@ are reported (remove them with 'klp-selftest update --prune'). Colour only on a 
 and without NO_COLOR. A PATH ending in .sh is a kselftest script, run as it is with its
 check_result texts as the expected logs (--model, --version). With --filter, the tests of a suite still share one boot, in order.`,
   handler({ values, positionals, io }) {
-    if (scriptsIn('run', positionals)) return kselftest.runScripts(positionals, values, scriptIo(io));
+    if (scriptsIn('run', positionals, values)) return kselftest.runScripts(positionals, values, scriptIo(io));
     const match = values.filter !== undefined ? testMatcher(values.filter) : undefined;
     // a comparison suite runs once per model
     const suites = loadAll(positionals, { variants: true });

@@ -21,7 +21,7 @@ export const trace = defineCommand({
 test's steps print (an error of echo, a die message) goes to stderr after its log. A test
 that could not finish prints its error on stderr and the exit status is 1.`,
   handler({ values, positionals, io }) {
-    if (scriptsIn('trace', positionals)) return kselftest.traceScript(positionals[0], values, scriptIo(io));
+    if (scriptsIn('trace', positionals, values)) return kselftest.traceScript(positionals[0], values, scriptIo(io));
     if (values.timeline !== undefined) return traceTimeline([positionals[0], '--timeline', values.timeline], io);
     const suite = loadSuite(positionals[0], stepValidator);
     let status = 0;
