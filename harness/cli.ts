@@ -74,7 +74,13 @@ function commandHelp(c: Command): string {
 function usageLine(cmd: string, e: Error & { code?: unknown }): string {
   const opt = /'([^']+)'/.exec(e.message)?.[1];
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `${cmd}: unknown option '${opt}'`;
-  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${cmd}: option '${opt?.replace(/ .*/, '')}' ${/argument missing/.test(e.message) ? 'needs a value' : 'takes no value'}`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = opt?.replace(/ .*/, '');
+    if (/argument missing/.test(e.message)) return `${cmd}: option '${name}' needs a value`;
+    // the value that follows starts with a dash (a negative number)
+    if (/ambiguous/.test(e.message)) return `${cmd}: option '${name}' needs a value; write one that starts with a dash as ${name}=-5`;
+    return `${cmd}: option '${name}' takes no value`;
+  }
   return `${cmd}: ${e.message.split('\n')[0]}`;
 }
 

@@ -34,6 +34,7 @@ t.test('unknown options, missing values and wrong argument counts are refused in
     [['list', '-x'], /^klp-selftest: list: unknown option '-x'/],
     [['update', '--check=yes'], /^klp-selftest: update: option '--check' takes no value/],
     [['run', '--filter'], /^klp-selftest: run: option '--filter' needs a value/],
+    [['explore', '--model', 'mainline', '--replay-every', '-1'], /^klp-selftest: explore: option '--replay-every' needs a value; write one that starts with a dash as --replay-every=-5/],
     [['trace'], /^klp-selftest: trace: takes exactly 1 argument\(s\): PATH, not 0/],
     [['trace', 'a', 'b'], /^klp-selftest: trace: takes exactly 1/],
     [['models', 'x'], /^klp-selftest: models: takes no arguments/],
