@@ -91,10 +91,27 @@ t.test('a code cache is taken as it is on the next run, also after a command swi
   }
 });
 
+t.test('the libraries bundled apart (build/lib) load at their first use', async (t) => {
+  // yaml: a suite whose text no run has seen is parsed
+  const file = join(dir, `lazy-${process.pid}.yaml`);
+  writeFileSync(file, suiteText(`never seen ${Date.now()}`));
+  const list = await cli('list', file);
+  t.equal(list.exitCode, 0, list.stderr);
+  t.match(list.stdout, /never seen/);
+  // diff: the logs of two models that differ
+  const compare = await cli('compare', '--models', 'mainline,poc-2023', 'suites/compare/states.yaml');
+  t.equal(compare.exitCode, 0, compare.stderr);
+  t.match(compare.stdout, /^@@ -\d+,\d+ \+\d+,\d+ @@/m);
+  // fast-check: a campaign
+  const explore = await cli('explore', '--model', 'mainline', '--runs', '20', '--seed', '1');
+  t.equal(explore.exitCode, 0, explore.stderr);
+  t.match(explore.stdout, /consistency-model\s+20\s+0/);
+});
+
 t.test('the bundled CLI starts from a folder whose path holds a space', async (t) => {
   // a file URL's pathname would be /…/with%20space/…: the bin must use real paths
   const copy = join(dir, 'with space');
-  for (const part of ['bin', 'build/klp-selftest.cjs', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+  for (const part of ['bin', 'build/klp-selftest.cjs', 'build/lib', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
   const r = await execa(process.execPath, [join(copy, 'bin/klp-selftest.js'), 'models'], { reject: false });
   t.equal(r.exitCode, 0, r.stderr);
   t.match(r.stdout, /^mainline: /m);
