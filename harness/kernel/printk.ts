@@ -47,6 +47,8 @@ export class Printk {
   /** dmesg's text of records[0..formatted): each record is formatted once, so reading the log costs what it grew by */
   private text = '';
   private formatted = 0;
+  /** each record's dmesg line once made, by index: the whole log and a test's part of it share them */
+  private readonly lines: string[] = [];
 
   constructor(
     private readonly clock: VirtualClock,
@@ -101,7 +103,7 @@ export class Printk {
   /** `dmesg` (util-linux): "[%5lu.%06lu] text", one line per record */
   dmesg(): string {
     const parts: string[] = [];
-    for (; this.formatted < this.records.length; this.formatted++) parts.push(formatDmesgLine(this.records[this.formatted]), '\n');
+    for (; this.formatted < this.records.length; this.formatted++) parts.push(this.line(this.formatted), '\n');
     if (parts.length) this.text += parts.join('');
     return this.text;
   }
@@ -111,17 +113,21 @@ export class Printk {
     // sequence numbers are consecutive, so the first record's index is a subtraction
     const first = this.records.length ? Math.max(0, seq - this.records[0].seq) : 0;
     let text = '';
-    for (let i = first; i < this.records.length; i++) text += `${formatDmesgLine(this.records[i])}\n`;
+    for (let i = first; i < this.records.length; i++) text += `${this.line(i)}\n`;
     return text;
   }
 
   /** the last dmesg line containing `needle`, searched from the end (a line just logged is found at once) */
   lastLineContaining(needle: string): string | undefined {
     for (let i = this.records.length - 1; i >= 0; i--) {
-      const line = formatDmesgLine(this.records[i]);
+      const line = this.line(i);
       if (line.includes(needle)) return line;
     }
     return undefined;
+  }
+
+  private line(i: number): string {
+    return (this.lines[i] ??= formatDmesgLine(this.records[i]));
   }
 
   /** the sequence number the next record will get */
@@ -132,6 +138,7 @@ export class Printk {
   /** `dmesg -C` */
   clear(): void {
     this.records.length = 0;
+    this.lines.length = 0;
     this.text = '';
     this.formatted = 0;
   }

@@ -4,7 +4,7 @@
  */
 import type { Machine } from '../boot.js';
 import { errnoName, strerror } from '../kernel/errno.js';
-import { modeString } from '../kernel/vfs.js';
+import { modeString, type Node } from '../kernel/vfs.js';
 import type { FileStat, FsError, OpenFile, VirtualFs } from './shell/host.js';
 
 export function fsError(err: number): FsError {
@@ -39,11 +39,24 @@ export class MachineFs implements VirtualFs {
   stat(path: string): FileStat | undefined {
     if (path === '/dev/null') return { type: 'file', modeString: 'crw-rw-rw-' };
     const node = this.machine.k.vfs.lookup(path);
-    if (!node) return undefined;
-    return { type: node.kind, modeString: modeString(node) };
+    return node ? new NodeStat(node) : undefined;
   }
 
   readdir(path: string): string[] | undefined {
     return this.machine.k.vfs.readdir(path);
+  }
+}
+
+/**
+ * A file's stat, its mode string made only when asked: most stats only ask whether the file
+ * exists (loop_until's polls of sysfs), and building the string is most of their cost.
+ */
+class NodeStat implements FileStat {
+  constructor(private readonly node: Node) {}
+  get type(): 'file' | 'dir' {
+    return this.node.kind;
+  }
+  get modeString(): string {
+    return modeString(this.node);
   }
 }
