@@ -53,17 +53,24 @@ export class Expander {
 
   constructor(private readonly h: ExpandHost) {}
 
+  // The loops of the expansion run for every word of every command: they index their arrays
+  // rather than use for...of, whose iterator objects the interpreter V8 runs a short command
+  // in (harness/jit.ts) allocates on every turn.
+
   /** command arguments: every word brace-expanded, split into fields and globbed */
   words(words: Word[]): string[] {
     const out: string[] = [];
-    for (const word of words) {
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i];
       // the common case, a plain word (and no braces), needs none of the machinery
       const plain = plainText(word, UNPLAIN_OR_BRACES);
       if (plain !== undefined) {
         out.push(plain);
         continue;
       }
-      for (const w of this.braces(word)) {
+      const braced = this.braces(word);
+      for (let j = 0; j < braced.length; j++) {
+        const w = braced[j];
         const text = plainText(w, UNPLAIN);
         if (text !== undefined) out.push(text);
         else this.fields(w, out);
@@ -92,21 +99,33 @@ export class Expander {
   /** assignment values, [[ ]] operands, redirection targets: one string, no splitting */
   string(word: Word): string {
     let s = '';
-    for (const p of this.pieces(word.parts)) s += p === null ? ' ' : p.text;
+    const pieces = this.pieces(word.parts);
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      s += p === null ? ' ' : p.text;
+    }
     return s;
   }
 
   /** a glob pattern in which quoted characters are escaped */
   pattern(word: Word): string {
     let s = '';
-    for (const p of this.pieces(word.parts)) s += p === null ? ' ' : p.quoted ? escapeGlob(p.text) : p.text;
+    const pieces = this.pieces(word.parts);
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      s += p === null ? ' ' : p.quoted ? escapeGlob(p.text) : p.text;
+    }
     return s;
   }
 
   /** an extended regular expression in which quoted characters are literal */
   regex(word: Word): string {
     let s = '';
-    for (const p of this.pieces(word.parts)) s += p === null ? ' ' : p.quoted ? quoteEre(p.text) : p.text;
+    const pieces = this.pieces(word.parts);
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      s += p === null ? ' ' : p.quoted ? quoteEre(p.text) : p.text;
+    }
     return s;
   }
 
@@ -122,7 +141,9 @@ export class Expander {
       text = pattern = '';
       glob = started = false;
     };
-    for (const p of this.pieces(word.parts)) {
+    const pieces = this.pieces(word.parts);
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
       if (p === null) {
         push();
         started = true;
@@ -131,7 +152,9 @@ export class Expander {
         text += p.text;
         pattern += escapeGlob(p.text);
       } else {
-        for (const c of p.text) {
+        // by UTF-16 unit: only ASCII is looked at, and the units of a pair stay in order
+        for (let j = 0; j < p.text.length; j++) {
+          const c = p.text[j];
           if (c === ' ' || c === '\t' || c === '\n') {
             if (started) push();
             continue;
@@ -147,7 +170,8 @@ export class Expander {
   }
 
   private pieces(parts: WordPart[], inDq = false, out: Piece[] = []): Piece[] {
-    for (const part of parts) {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
       switch (part.kind) {
         case 'lit':
           out.push({ text: part.text, quoted: part.quoted || inDq });
