@@ -48,9 +48,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       return 70;
     })
     .then((status) => {
-      process.exitCode = status;
       // V8 checks a code cache against its flags: write it under the ones it is read with
       v8.setFlagsFromString(START_FLAGS);
       bundle.save();
+      // Everything is written (on Linux, writes to a pipe, a file or a terminal are
+      // synchronous) and nothing else is awaited: exit rather than have Node tear the heap
+      // down first, which costs a run some 5 ms. After one turn of the event loop, so that a
+      // write that failed (EPIPE) has reported itself to the handler above.
+      process.exitCode = status;
+      setImmediate(() => process.exit(status));
     });
 }

@@ -40,11 +40,12 @@ export class VirtualClock {
 
   /** `date --rfc-3339=ns` in UTC, derived from virtual time */
   rfc3339ns(): string {
-    const totalNs = BigInt(this.bootEpochMs) * 1_000_000n + BigInt(this.ns);
-    const ms = Number(totalNs / 1_000_000n);
+    // epoch ms * 1e6 + ns is beyond a double's exact integers: split it at the second instead
+    // (exact while virtual time stays under 104 days), without BigInt's slow arithmetic
+    const ms = this.bootEpochMs + Math.floor(this.ns / 1_000_000);
     const d = new Date(ms);
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    const frac = String(totalNs % 1_000_000_000n).padStart(9, '0');
+    const frac = String(((this.bootEpochMs % 1000) * 1_000_000 + this.ns) % 1_000_000_000).padStart(9, '0');
     return (
       `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
       `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${frac}+00:00`
