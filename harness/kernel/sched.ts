@@ -87,7 +87,7 @@ export class TaskList {
   }
 
   all(): Task[] {
-    return [...this.idle, ...this.tasks];
+    return this.idle.concat(this.tasks);
   }
 
   byPid(pid: number): Task | undefined {

@@ -98,13 +98,17 @@ export function* klp_for_each_state(patch: klp_patch): Generator<klp_state> {
   }
 }
 
-/** klp_for_each_object(): the dynamic list, static objects then nop objects */
+/**
+ * klp_for_each_object(): the dynamic list, static objects then nop objects. A copy, so that
+ * a walk may free what it passes (the _safe variants); slice() rather than a spread, which
+ * the interpreter runs element by element through an iterator.
+ */
 export function klp_for_each_object(patch: klp_patch): klp_object[] {
-  return [...(patch.obj_list ?? [])];
+  return patch.obj_list ? patch.obj_list.slice() : [];
 }
 
 export function klp_for_each_func(obj: klp_object): klp_func[] {
-  return [...(obj.func_list ?? [])];
+  return obj.func_list ? obj.func_list.slice() : [];
 }
 
 export function klp_is_module(obj: klp_object): boolean {

@@ -48,7 +48,7 @@ function patchName(klp: Klp): string {
 
 /** every task the transition walks: normal tasks, then the per-CPU idle tasks */
 function forEachTask(klp: Klp): Task[] {
-  return [...klp.k.tasks.normalTasks(), ...klp.k.tasks.idleTasks()];
+  return klp.k.tasks.normalTasks().concat(klp.k.tasks.idleTasks());
 }
 
 /**

@@ -35,6 +35,11 @@ export interface ExpandHost {
 
 type Piece = { text: string; quoted: boolean } | null;
 
+/** the default IFS: space, tab, newline */
+const isIfs = (c: number) => c === 32 || c === 9 || c === 10;
+/** what makes an unquoted field a glob pattern */
+const GLOB_CHARS = /[*?[]/;
+
 const escapeGlob = (s: string) => s.replace(/[\\*?[\]]/g, '\\$&');
 
 /** what makes an unquoted literal need field splitting or globbing; and brace expansion */
@@ -152,17 +157,22 @@ export class Expander {
         text += p.text;
         pattern += escapeGlob(p.text);
       } else {
-        // by UTF-16 unit: only ASCII is looked at, and the units of a pair stay in order
-        for (let j = 0; j < p.text.length; j++) {
-          const c = p.text[j];
-          if (c === ' ' || c === '\t' || c === '\n') {
+        // split at IFS characters, taking the text between them whole
+        const t = p.text;
+        for (let j = 0; j < t.length; ) {
+          if (isIfs(t.charCodeAt(j))) {
             if (started) push();
+            j++;
             continue;
           }
+          let end = j + 1;
+          while (end < t.length && !isIfs(t.charCodeAt(end))) end++;
+          const run = t.slice(j, end);
           started = true;
-          text += c;
-          pattern += c;
-          if (c === '*' || c === '?' || c === '[') glob = true;
+          text += run;
+          pattern += run;
+          if (GLOB_CHARS.test(run)) glob = true;
+          j = end;
         }
       }
     }
