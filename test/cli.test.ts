@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, ROOT } from '../harness/cli.js';
+import { loadAll } from '../harness/cli/command.js';
+import { displayPath, goldenFile, suiteGoldens } from '../harness/selftest/golden.js';
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   let out = '';
@@ -73,6 +75,25 @@ t.test('a bad module parameter fails the load as insmod reports it', async (t) =
   t.equal(r.status, 1);
   t.match(r.err, /param\.yaml:5: test 'one', step 1 \(load_lp test_klp_atomic_replace replace=abc\): ERROR: insmod: ERROR: could not insert module test_modules\/test_klp_atomic_replace\.ko: Invalid parameters/);
   t.match(r.out, /test_klp_atomic_replace: `abc' invalid for parameter `replace'/, 'the kernel said why');
+});
+
+t.test("a suite's golden files resolved once per suite are goldenFile() and displayPath() of each test, from any folder", async (t) => {
+  const suites = loadAll([], { variants: true });
+  const cwd = process.cwd();
+  t.teardown(() => process.chdir(cwd));
+  for (const from of [ROOT, join(ROOT, 'expected', 'mainline'), dir]) {
+    process.chdir(from);
+    let n = 0;
+    for (const suite of suites) {
+      const goldens = suiteGoldens(ROOT, suite);
+      for (const test of suite.tests) {
+        const path = goldenFile(ROOT, suite, test);
+        if (goldens.file(test) !== path || goldens.shown(test) !== displayPath(ROOT, path)) t.fail(`${suite.file}: ${test.title} from ${from}`);
+        n++;
+      }
+    }
+    t.ok(n > 100, `${n} tests compared from ${from}`);
+  }
 });
 
 t.test('a missing golden file fails the test and writes nothing', async (t) => {

@@ -1,6 +1,6 @@
 /** klp-selftest run: every suite against its golden logs, reported as KTAP or JSON */
 import { performance } from 'node:perf_hooks';
-import { checkGoldenOwners, displayPath, goldenFile, orphanGoldens, readGolden } from '../selftest/golden.js';
+import { checkGoldenOwners, displayPath, orphanGoldens, readGolden, suiteGoldens } from '../selftest/golden.js';
 import { judge, jsonTest, KtapReporter, type JsonTest, type Judged } from '../selftest/report.js';
 import { runSuite, type TestRun } from '../selftest/runner.js';
 import { suiteInvariants } from '../explore/suite_invariants.js';
@@ -68,9 +68,10 @@ check_result texts as the expected logs (--model, --version). With --filter, the
         rep.suiteStart(suite, tests.length);
         const wanted = new Set(tests);
         const inv = values.invariants ? suiteInvariants(suite) : undefined;
+        const goldens = suiteGoldens(ROOT, suite);
         const judgeRun = (t: TestRun) => {
-          const path = goldenFile(ROOT, suite, t.test);
-          const shown = displayPath(ROOT, path);
+          const path = goldens.file(t.test);
+          const shown = goldens.shown(t.test);
           const golden = t.status === 'done' ? readGolden(path) : undefined;
           const j = inv && golden === undefined && t.status === 'done' ? invariantsOnly(t) : judge(t, golden, shown, suite.file);
           const broken = inv?.brokenBy(t.test) ?? [];

@@ -134,3 +134,32 @@ export function staleTemporaries(root: string, suite: Suite): string[] {
 export function displayPath(root: string, path: string): string {
   return relative(process.cwd(), path) || relative(root, path);
 }
+
+/** goldenFile() and displayPath() of a suite's tests */
+export interface SuiteGoldens {
+  file(test: SuiteTest): string;
+  shown(test: SuiteTest): string;
+}
+
+/**
+ * goldenFile() and displayPath() for the tests of one suite, its folder resolved once: a run
+ * asks for every test's, and each path.resolve() or relative() reads the working directory
+ * (some milliseconds of a cold run in all). A name that is not a plain file name takes
+ * goldenFile()'s way, and its check.
+ */
+export function suiteGoldens(root: string, suite: Suite): SuiteGoldens {
+  const dir = goldenDir(root, suite);
+  const inside = dir.startsWith(resolve(root, 'expected') + sep);
+  const shownDir = relative(process.cwd(), dir);
+  const plain = (name: string) => inside && !name.includes('/') && !name.includes(sep);
+  return {
+    file(test) {
+      const name = goldenName(test);
+      return plain(name) ? dir + sep + name : goldenFile(root, suite, test);
+    },
+    shown(test) {
+      const name = goldenName(test);
+      return plain(name) ? (shownDir ? shownDir + sep + name : name) : displayPath(root, goldenFile(root, suite, test));
+    },
+  };
+}
