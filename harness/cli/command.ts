@@ -3,7 +3,7 @@
  * parsed with node:util parseArgs by harness/cli.ts. Adding a subcommand is adding a file
  * that exports a `defineCommand({...})` and listing it in COMMANDS (harness/cli.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SuiteError, throwAll, type Suite } from '../selftest/suite.js';
@@ -83,17 +83,19 @@ export function collectSuites(paths: string[]): string[] {
       throw new UsageError(named ? `${p}: no such file or directory` : `${p}: cannot read (${code === 'ENOENT' ? 'a dangling symbolic link' : code})`);
     }
     if (st.isDirectory()) {
-      let names: string[];
+      let entries: Dirent[];
       try {
-        names = readdirSync(p).sort();
+        entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (e) {
         throw new UsageError(`${p}: cannot read directory (${(e as NodeJS.ErrnoException).code})`);
       }
       const before = files.length;
-      for (const e of names) {
-        const child = join(p, e);
-        if (/\.ya?ml$/.test(e)) walk(child, false);
-        else if (isDirectory(child)) walk(child, false);
+      for (const e of entries) {
+        const child = join(p, e.name);
+        const yaml = /\.ya?ml$/.test(e.name);
+        // the entry's type comes with the listing: only a link needs a stat() to follow it
+        if (yaml && e.isFile()) files.push(child);
+        else if (yaml || e.isDirectory() || (e.isSymbolicLink() && isDirectory(child))) walk(child, false);
       }
       if (named && files.length === before) throw new UsageError(`${p}: no suite files (*.yaml) in this directory`);
     } else files.push(p);

@@ -60,8 +60,10 @@ const entryKey = (file: string, variants: boolean) => `${resolve(file)}${variant
 
 /** where the entry of a suite file is kept */
 export function cacheEntryFile(dir: string, file: string, variants: boolean): string {
-  return `${dir}/${entryName(entryKey(file, variants))}.json`;
+  return entryFileOf(dir, entryKey(file, variants));
 }
+
+const entryFileOf = (dir: string, key: string) => `${dir}/${entryName(key)}.json`;
 
 function revive(file: string, stored: StoredSuite): Suite | undefined {
   const base = findModel(stored.model);
@@ -92,7 +94,7 @@ export function loadSuitesCached(
   };
   if (BUILD_ID === undefined) return load();
   const path = entryKey(file, variants);
-  const entryFile = cacheEntryFile(dir, file, variants);
+  const entryFile = entryFileOf(dir, path);
   try {
     const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as Entry;
     if (entry.build === BUILD_ID && entry.path === path && entry.text === text) {
