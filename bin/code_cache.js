@@ -19,7 +19,9 @@ const vm = require('node:vm');
 
 /** the file's exports and a save() to call once the command is done */
 function loadWithCodeCache(file, cacheFile) {
-  const source = readFileSync(file, 'utf8');
+  // the bundle is ASCII (scripts/bundle.js checks): read as latin1, it becomes a V8 string
+  // without UTF-8 decoding
+  const source = readFileSync(file, 'latin1');
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);

@@ -116,3 +116,9 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
 });
+
+// bin/code_cache.js reads the CLI's file as latin1, which is exact for ASCII only; esbuild
+// writes ASCII (its default charset escapes everything else), and this keeps it so
+const cli = readFileSync(`${outdir}/klp-selftest.cjs`);
+const wide = cli.findIndex((b) => b > 0x7f);
+if (wide >= 0) throw new Error(`build/klp-selftest.cjs: a byte beyond ASCII at offset ${wide}: bin/code_cache.js reads it as latin1`);
