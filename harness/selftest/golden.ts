@@ -48,11 +48,12 @@ export function checkGoldenOwners(root: string, suites: Suite[]): void {
     const dir = goldenDir(root, suite);
     const owner = shippedOwner(root, suite);
     const file = resolve(suite.file);
-    const show = relative(root, dir);
-    if (existsSync(owner) && file !== owner)
-      throw new GoldenError(`${suite.file}: its golden folder ${show} belongs to ${relative(process.cwd(), owner) || owner} (rename the suite file)`);
+    const show = () => relative(root, dir);
+    // a shipped suite is its folder's owner: only another file needs the owner looked for
+    if (file !== owner && existsSync(owner))
+      throw new GoldenError(`${suite.file}: its golden folder ${show()} belongs to ${relative(process.cwd(), owner) || owner} (rename the suite file)`);
     const other = seen.get(dir);
-    if (other !== undefined && other !== file) throw new GoldenError(`${suite.file}: shares the golden folder ${show} with ${other}`);
+    if (other !== undefined && other !== file) throw new GoldenError(`${suite.file}: shares the golden folder ${show()} with ${other}`);
     seen.set(dir, file);
   }
 }
