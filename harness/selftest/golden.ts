@@ -144,9 +144,9 @@ export interface SuiteGoldens {
 
 /**
  * goldenFile() and displayPath() for the tests of one suite, its folder resolved once: a run
- * asks for every test's, and each path.resolve() or relative() reads the working directory
- * (some milliseconds of a cold run in all). A name that is not a plain file name takes
- * goldenFile()'s way, and its check.
+ * asks for every test's, and path.resolve() and relative() go over the whole path character
+ * by character each time (some milliseconds of a cold run in all, in the interpreter). A
+ * name that is not a plain file name takes goldenFile()'s way, and its check.
  */
 export function suiteGoldens(root: string, suite: Suite): SuiteGoldens {
   const dir = goldenDir(root, suite);
