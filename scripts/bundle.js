@@ -88,36 +88,32 @@ module.exports = Object.defineProperties({}, { ${getters.join(',\n')} });`;
   },
 };
 
-// what an earlier build left (tsc's output of older versions among it) must not linger
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { 'klp-selftest': `${root}/harness/cli.ts`, 'explore-worker': `${root}/harness/explore/worker.ts` },
+/** what both builds share: CommonJS files for Node 20 under build/ */
+const common = {
   outdir,
   outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  plugins: [metaUrlOf, lazyLibraries],
-  define: { KLP_BUILD_ID: JSON.stringify(buildId()) },
   logLevel: 'warning',
   legalComments: 'none',
   // comments and layout are half the file, and reading it is part of every start
   minifyWhitespace: true,
   minifySyntax: true,
+};
+
+// what an earlier build left (tsc's output of older versions among it) must not linger
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { 'klp-selftest': `${root}/harness/cli.ts`, 'explore-worker': `${root}/harness/explore/worker.ts` },
+  plugins: [metaUrlOf, lazyLibraries],
+  define: { KLP_BUILD_ID: JSON.stringify(buildId()) },
 });
 await build({
+  ...common,
   entryPoints: Object.fromEntries(LAZY_LIBRARIES.map((name) => [`lib/${name}`, require.resolve(name)])),
-  outdir,
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
-  legalComments: 'none',
-  minifyWhitespace: true,
-  minifySyntax: true,
 });
 
 // bin/code_cache.js reads the CLI's file as latin1, which is exact for ASCII only; esbuild
