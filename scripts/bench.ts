@@ -13,6 +13,7 @@
  */
 import { execa } from 'execa';
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { collectSuites, ROOT } from '../harness/cli.js';
@@ -73,7 +74,7 @@ console.log(`run, first after a build          ${ms(firstRun)}   (once: no code 
 // model is slower for each.) Last, scenarios per second with one thread and with two.
 const LONG_S = Number(process.env.BENCH_EXPLORE_SECONDS ?? 6);
 const SHORT_S = LONG_S / 3;
-const out = '/tmp/klp-bench-explore';
+const out = join(tmpdir(), 'klp-bench-explore');
 const rate = (n: number, seconds: number) => String(Math.round(n / seconds)).padStart(7);
 
 /** an explore campaign through the CLI: its steps and the process's wall time in seconds */

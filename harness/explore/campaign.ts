@@ -115,15 +115,15 @@ export class Campaign {
     return w;
   }
 
-  /**
-   * Scenario i: generated from its seed, run, and when `shrink` is set and an invariant
-   * breaks, shrunk to the fewest steps that still break that invariant.
-   */
   /** is scenario i replayed for `deterministic`? */
   replays(index: number): boolean {
     return this.opts.replayEvery > 0 && index % this.opts.replayEvery === 0;
   }
 
+  /**
+   * Scenario i: generated from its seed, run, and when `shrink` is set and an invariant
+   * breaks, shrunk to the fewest steps that still break that invariant.
+   */
   scenario(index: number, shrink: (inv: InvariantName) => boolean): ScenarioReport {
     const replay = this.replays(index);
     let first: { steps: string[]; violations: Violation[]; hung: boolean } | undefined;

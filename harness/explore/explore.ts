@@ -81,6 +81,9 @@ function campaignOf(opts: ExploreOptions): Campaign {
   return new Campaign({ model: opts.model, seed: opts.seed, depth: opts.depth, version: opts.version, replayEvery: opts.replayEvery });
 }
 
+/** a campaign's scenarios run unshrunk; the first that breaks an invariant is shrunk once, after the campaign (summarise) */
+const noShrink = () => false;
+
 /**
  * --jobs J: the main thread runs one share itself and J - 1 worker threads the others. On
  * a machine with J cores an idle main thread waiting for J workers only adds a thread (and
@@ -113,7 +116,7 @@ async function runInWorkers(opts: ExploreOptions, campaign: Campaign, indices: n
   for (const [k, i] of own.entries()) {
     // now and then, let the workers' reports in (they arrive as events of this thread)
     if (k % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
-    const r = campaign.scenario(i, () => false);
+    const r = campaign.scenario(i, noShrink);
     mine.push(r);
     progress(r);
   }
@@ -124,7 +127,6 @@ async function runInWorkers(opts: ExploreOptions, campaign: Campaign, indices: n
 export async function explore(opts: ExploreOptions, progress: (r: ScenarioReport, done: number) => void): Promise<ExploreReport> {
   runsLong();
   const campaign = campaignOf(opts);
-  const noShrink = () => false;
   let done = 0;
   const tick = (r: ScenarioReport) => progress(r, ++done);
   let reports: ScenarioReport[] = [];
